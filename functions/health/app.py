@@ -1,0 +1,12 @@
+from shared.app_factory import create_app
+from shared.lambda_handler import create_handler
+
+from functions.health.router import router
+
+app = create_app(
+    "health",
+    router,
+    title="Bookstore health",
+    description="Liveness and readiness of the deployment. `/health` never touches the database.",
+)
+handler = create_handler(app)

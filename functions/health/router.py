@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from functions.health import service
+from functions.health.schemas import DatabaseHealthPublic, HealthPublic, ReadinessPublic
+from shared.db.session import SessionDep
+from shared.errors import error_responses
+from shared.version import __version__
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+@router.get("", summary="Liveness: the function answers (no database access)")
+async def liveness() -> HealthPublic:
+    return HealthPublic(version=__version__)
+
+
+@router.get(
+    "/db",
+    summary="The database answers, and how fast",
+    responses=error_responses(503),
+)
+async def database_health(session: SessionDep) -> DatabaseHealthPublic:
+    return DatabaseHealthPublic(latency_ms=await service.check_database(session))
+
+
+@router.get(
+    "/ready",
+    summary="Ready to serve: the database answers and its schema is at the migrations' head",
+    responses=error_responses(503),
+)
+async def readiness(session: SessionDep) -> ReadinessPublic:
+    return ReadinessPublic(schema_revision=await service.check_readiness(session))

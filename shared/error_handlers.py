@@ -1,0 +1,101 @@
+"""Exception handlers that turn every failure into the API.md error shape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException
+
+from shared.db.availability import is_database_unavailable
+from shared.errors import AppError, ServiceUnavailableError
+from shared.middleware import INTERNAL_ERROR_BODY
+from shared.observability import logger
+
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "AUTH_INVALID_TOKEN",
+    403: "AUTH_FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+# Validation error keys that could echo secrets (a rejected password) or point at docs we don't own.
+_HIDDEN_ERROR_KEYS = {"input", "url"}
+_DATABASE_UNAVAILABLE = ServiceUnavailableError(
+    "The database is unavailable, try again shortly", code="SERVICE_UNAVAILABLE"
+)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(OSError, _database_error)
+    app.add_exception_handler(TimeoutError, _database_error)
+
+
+def render(error: AppError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status_code, headers=error.headers)
+
+
+async def _app_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, AppError)
+    return render(error)
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [
+        {key: value for key, value in item.items() if key not in _HIDDEN_ERROR_KEYS}
+        for item in error.errors()
+    ]
+    body: dict[str, Any] = {"detail": jsonable_encoder(errors), "code": "VALIDATION_ERROR"}
+    field = _single_field([item.get("loc", ()) for item in errors])
+    if field is not None:
+        body["field"] = field
+    return JSONResponse(body, status_code=422)
+
+
+def _single_field(locations: Sequence[Sequence[Any]]) -> str | None:
+    """The field name when every error points at the same input field, else None."""
+    fields = {_field_name(loc) for loc in locations}
+    if len(fields) != 1:
+        return None
+    return fields.pop()
+
+
+def _field_name(loc: Sequence[Any]) -> str | None:
+    # loc starts with the source ("body", "query", "path", "header"); a bare position in the body
+    # (malformed JSON) names no field.
+    parts = [str(part) for part in loc[1:]]
+    if not parts or not isinstance(loc[1], str):
+        return None
+    return ".".join(parts)
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    code = _HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
+    detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+    return JSONResponse(
+        {"detail": detail, "code": code},
+        status_code=error.status_code,
+        headers=dict(error.headers or {}),
+    )
+
+
+async def _database_error(request: Request, error: Exception) -> JSONResponse:
+    if is_database_unavailable(error):
+        logger.warning("database unavailable", error_type=type(error).__name__)
+        return render(_DATABASE_UNAVAILABLE)
+    logger.exception("unhandled error")
+    return JSONResponse(INTERNAL_ERROR_BODY, status_code=500)

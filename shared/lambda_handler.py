@@ -1,0 +1,42 @@
+"""Turns a FastAPI app into a Lambda handler: Mangum plus Powertools, one event loop per process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from mangum import Mangum
+
+from shared.observability import logger, metrics, tracer
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+_process_loop: asyncio.AbstractEventLoop | None = None
+
+
+def process_event_loop() -> asyncio.AbstractEventLoop:
+    """The one loop of this process. Pooled connections are bound to it, so every request must run
+    on it; a second loop (asyncio.run) would fail with "attached to a different loop"."""
+    global _process_loop
+    if _process_loop is None or _process_loop.is_closed():
+        _process_loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(_process_loop)
+    return _process_loop
+
+
+def create_handler(app: Any) -> LambdaHandler:
+    # lifespan="off": Mangum would run startup and shutdown around every single invocation.
+    process_event_loop()
+    asgi_handler = Mangum(app, lifespan="off")
+
+    @metrics.log_metrics(capture_cold_start_metric=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        # Something else in the process (a test, Alembic's asyncio.run) may have swapped the
+        # current loop out; Mangum runs on whatever is current.
+        process_event_loop()
+        return dict(asgi_handler(event, context))
+
+    return handler

@@ -1,0 +1,97 @@
+"""Pure ASGI middleware: request ids and log correlation, and the last line of defence for errors."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.observability import logger, record_response_status
+
+REQUEST_ID_HEADER = "x-request-id"
+INTERNAL_ERROR_BODY = {"detail": "Internal server error", "code": "INTERNAL_ERROR"}
+
+
+def request_id_of(scope: Scope) -> str:
+    """The API Gateway request id when running behind it, else a fresh one."""
+    event = scope.get("aws.event") or {}
+    request_id = (event.get("requestContext") or {}).get("requestId")
+    return str(request_id) if request_id else str(uuid.uuid4())
+
+
+class RequestContextMiddleware:
+    """Tags every log line and the response with the request id, and counts 5xx responses."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_of(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        logger.set_correlation_id(request_id)
+
+        async def send_with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                status = int(message["status"])
+                record_response_status(status)
+                logger.info(
+                    "request served",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_request_id)
+
+
+class UnhandledErrorMiddleware:
+    """Answers any exception nothing else handled with the generic 500 body, and logs it.
+
+    Sits inside the request-context middleware so the 500 still gets its request id and metric, and
+    keeps the exception from reaching Starlette's ServerErrorMiddleware, which would re-raise it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception("unhandled error")
+            if response_started:
+                raise
+            await send_json(send, 500, INTERNAL_ERROR_BODY)
+
+
+async def send_json(send: Send, status: int, body: dict[str, str]) -> None:
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

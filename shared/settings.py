@@ -1,0 +1,48 @@
+"""Process-wide settings, read once per process from the environment (and `.env` locally)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me-in-development-only"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    env: Literal["development", "test", "production"] = "development"
+
+    # Locally a URL; in AWS the RDS-managed secret (username/password, optionally host/port/dbname)
+    # plus the host settings below.
+    database_url: SecretStr | None = None
+    database_secret_arn: str | None = None
+    database_host: str | None = None
+    database_port: int = 5432
+    database_name: str = "bookstore"
+
+    db_pool_size: int = Field(default=1, ge=1, le=50)
+    db_pool_timeout: float = Field(default=5.0, gt=0)
+    db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_command_timeout: float = Field(default=10.0, gt=0)
+    db_idle_revalidate_seconds: float = Field(default=60.0, ge=0)
+    db_sslmode: Literal["disable", "prefer", "require", "verify-ca", "verify-full"] = "prefer"
+    db_proxy_mode: bool = False
+
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Settings:
+        if self.env == "production" and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
+            raise ValueError("SECRET_KEY must be set to a real secret when ENV=production")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
