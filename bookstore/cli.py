@@ -1,2 +1,31 @@
-def main() -> None:
-    pass
+"""`bookstore`: the project's operator and developer commands.
+
+Each command lives in its own module under `bookstore.commands` and exposes
+`register(subparsers)`, which adds its parser and sets `handler=` to a function taking the parsed
+arguments and answering an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMAND_MODULES = (
+    "bookstore.commands.dev",
+    "bookstore.commands.migrate",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bookstore", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    arguments = build_parser().parse_args(argv)
+    sys.exit(arguments.handler(arguments))

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "change-me-in-development-only"
+DEFAULT_SECRET_KEY = "change-me-in-development-only"  # noqa: S105 - refused in production
 
 
 class Settings(BaseSettings):

@@ -1,7 +1,6 @@
+from functions.health.router import router
 from shared.app_factory import create_app
 from shared.lambda_handler import create_handler
-
-from functions.health.router import router
 
 app = create_app(
     "health",

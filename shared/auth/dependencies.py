@@ -1,0 +1,37 @@
+"""Auth dependencies every function uses: `CurrentUser` for any signed-in user, `AdminUser` for admins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.auth.tokens import ExpiredTokenError, InvalidTokenError, Principal, decode_access_token
+from shared.errors import ForbiddenError, UnauthorizedError
+
+# auto_error=False: a missing header is our 401 with our body, not FastAPI's 403.
+_bearer = HTTPBearer(auto_error=False, description="An access token from POST /auth/login")
+
+
+def current_principal(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise UnauthorizedError("Missing or malformed bearer token", code="AUTH_INVALID_TOKEN")
+    try:
+        return decode_access_token(credentials.credentials)
+    except ExpiredTokenError:
+        raise UnauthorizedError("Access token expired", code="AUTH_TOKEN_EXPIRED") from None
+    except InvalidTokenError:
+        raise UnauthorizedError("Invalid access token", code="AUTH_INVALID_TOKEN") from None
+
+
+def admin_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    if not principal.is_admin:
+        raise ForbiddenError("This route needs an admin", code="AUTH_FORBIDDEN")
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+AdminUser = Annotated[Principal, Depends(admin_principal)]

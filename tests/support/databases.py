@@ -1,0 +1,56 @@
+"""Test databases: one migrated template per run, one copy of it per test."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from shared.lambda_handler import process_event_loop
+
+_counter = itertools.count()
+
+
+def run(coroutine: Any) -> Any:
+    """Run a coroutine on the process loop, the one the handlers and the engine use."""
+    return process_event_loop().run_until_complete(coroutine)
+
+
+def asyncpg_dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}_{os.getpid()}_{next(_counter)}"
+
+
+async def execute(server_url: str, *statements: str, database: str = "postgres") -> None:
+    connection = await asyncpg.connect(asyncpg_dsn(server_url, database))
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def fetch(server_url: str, query: str, *args: Any, database: str) -> list[asyncpg.Record]:
+    connection = await asyncpg.connect(asyncpg_dsn(server_url, database))
+    try:
+        return await connection.fetch(query, *args)
+    finally:
+        await connection.close()
+
+
+def create_database(server_url: str, name: str, template: str | None = None) -> None:
+    suffix = f' TEMPLATE "{template}"' if template else ""
+    run(execute(server_url, f'CREATE DATABASE "{name}"{suffix}'))
+
+
+def drop_database(server_url: str, name: str) -> None:
+    run(execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

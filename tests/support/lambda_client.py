@@ -1,0 +1,78 @@
+"""Calls a real Lambda handler with API Gateway events, the way API Gateway would."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bookstore.events import http_api_event, rest_api_event
+from bookstore.lambda_context import LocalLambdaContext
+from shared.lambda_handler import LambdaHandler
+
+
+@dataclass
+class LambdaResponse:
+    status_code: int
+    headers: dict[str, str]
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def invoke(handler: LambdaHandler, event: dict[str, Any]) -> LambdaResponse:
+    raw = handler(event, LocalLambdaContext())
+    body = raw.get("body") or ""
+    if raw.get("isBase64Encoded"):
+        body = base64.b64decode(body).decode()
+    headers = {name.lower(): value for name, value in (raw.get("headers") or {}).items()}
+    for name, values in (raw.get("multiValueHeaders") or {}).items():
+        headers[name.lower()] = ",".join(values)
+    return LambdaResponse(status_code=raw["statusCode"], headers=headers, body=body)
+
+
+class LambdaClient:
+    def __init__(self, handler: LambdaHandler, *, payload_version: str = "2.0") -> None:
+        self.handler = handler
+        self.payload_version = payload_version
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        raw_body: str | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        token: str | None = None,
+    ) -> LambdaResponse:
+        headers = dict(headers or {})
+        body = raw_body
+        if json_body is not None:
+            body = json.dumps(json_body)
+            headers.setdefault("content-type", "application/json")
+        if token is not None:
+            headers["authorization"] = f"Bearer {token}"
+        if self.payload_version == "1.0":
+            event = rest_api_event(method, path, query=query, headers=headers, body=body)
+        else:
+            event = http_api_event(method, path, query=query, headers=headers, body=body)
+        return invoke(self.handler, event)
+
+    def get(self, path: str, **kwargs: Any) -> LambdaResponse:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> LambdaResponse:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> LambdaResponse:
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> LambdaResponse:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> LambdaResponse:
+        return self.request("DELETE", path, **kwargs)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from functions.migrations import runner
+from shared.db.schema import SCHEMA_HEAD
+from shared.models import Base
+from tests.support.databases import run
+from tests.support.processes import upgrade_in_fresh_process
+
+
+def test_the_schema_head_constant_matches_the_migrations_head() -> None:
+    assert runner.head_revision() == SCHEMA_HEAD, (
+        "A migration was added: set SCHEMA_HEAD in shared/db/schema.py to its revision"
+    )
+
+
+def test_migrations_upgrade_downgrade_to_base_and_upgrade_again(empty_database_url: str) -> None:
+    first = runner.run("upgrade")
+    assert first.current == SCHEMA_HEAD
+    assert first.applied, "an empty database should have had every revision applied"
+
+    down = runner.run("downgrade", "base")
+    assert down.current is None
+    assert [step["upgrade"] for step in down.applied] == [False] * len(first.applied)
+
+    again = runner.run("upgrade")
+    assert again.current == SCHEMA_HEAD
+    assert len(again.applied) == len(first.applied)
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(database_url: str) -> None:
+    def differences(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+    async def compare() -> list[Any]:
+        engine = create_async_engine(database_url.replace("postgresql://", "postgresql+asyncpg://"))
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(differences)
+        finally:
+            await engine.dispose()
+
+    assert run(compare()) == []
+
+
+def test_two_concurrent_upgrades_migrate_only_once(empty_database_url: str) -> None:
+    # Two processes, as two Lambda environments would be: one migrates, the other waits on the
+    # advisory lock and then finds nothing to do.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2) as pool:
+        results = pool.map(upgrade_in_fresh_process, [empty_database_url] * 2)
+
+    assert [r["current"] for r in results] == [SCHEMA_HEAD, SCHEMA_HEAD]
+    applied = sorted((r["applied"] for r in results), key=len)
+    assert applied[0] == []
+    assert [step["revision"] for step in applied[1]] == runner.revision_ids()
+
+
+def test_current_reports_the_database_revision_and_the_head(database_url: str) -> None:
+    result = runner.run("current")
+
+    assert result.current == SCHEMA_HEAD
+    assert result.head == SCHEMA_HEAD
+    assert result.applied == []
