@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import warnings
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -25,7 +26,18 @@ def start(data_dir: Path = DEFAULT_DATA_DIR) -> str:
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir, cleanup_mode="stop")
+    _forget_dead_users(server)
     return server.get_uri(database="postgres")
+
+
+def _forget_dead_users(server: Any) -> None:
+    """The server stops when its last user process exits, counted in a pid list on disk; a user
+    that was killed never removes itself, and the server would then never stop. Drop those pids."""
+    import psutil
+
+    with server._lock:
+        users = server.global_process_id_list
+        users.put([pid for pid in users.get() if psutil.pid_exists(pid)])
 
 
 def database_url(server_url: str, database: str) -> str:

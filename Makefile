@@ -1,0 +1,49 @@
+# Build targets for `sam build` (BuildMethod: makefile). SAM calls `make build-<LogicalId>` with
+# ARTIFACTS_DIR set; build in source (samconfig.toml) so the checkout is not copied per function.
+#
+# Every file lands under the same dotted name it has in the repository (`shared.db`,
+# `functions.health.app`), and every module ships with .pyc compiled by Python 3.13: Lambda's code
+# directories are read-only, so without them each cold start recompiles everything.
+
+PYTHON ?= python3.13
+LAMBDA_ARCH ?= x86_64
+PIP_ARCH := $(if $(filter arm64,$(LAMBDA_ARCH)),aarch64,$(LAMBDA_ARCH))
+# Amazon Linux 2023 (the python3.13 runtime) has glibc 2.34: any manylinux wheel up to 2_34 runs.
+TARGET_PLATFORM := $(PIP_ARCH)-manylinux_2_34
+# Provided by the python3.13 runtime; shipping them only adds size and version skew.
+RUNTIME_PROVIDED := boto3|botocore|s3transfer|jmespath|python-dateutil|six|urllib3
+COMPILE := $(PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash
+
+.PHONY: build-SharedLayer build-MigrationsFunction
+
+build-SharedLayer:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), "build with Python 3.13 (PYTHON=...)"'
+	rm -rf "$(ARTIFACTS_DIR)/python" && mkdir -p "$(ARTIFACTS_DIR)/python"
+	uv export --frozen --no-dev --no-emit-project --no-hashes --no-header --no-annotate \
+		| grep -Ev '^($(RUNTIME_PROVIDED))==' > "$(ARTIFACTS_DIR)/requirements.txt"
+	uv pip install --quiet --no-deps --no-compile --target "$(ARTIFACTS_DIR)/python" \
+		--python-platform $(TARGET_PLATFORM) --python-version 3.13 --only-binary :all: \
+		-r "$(ARTIFACTS_DIR)/requirements.txt"
+	rm -rf "$(ARTIFACTS_DIR)/requirements.txt" "$(ARTIFACTS_DIR)/python/bin"
+	cp -R shared "$(ARTIFACTS_DIR)/python/shared"
+	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -type d -prune -exec rm -rf {} +
+	$(COMPILE) -x '/alembic/templates/' "$(ARTIFACTS_DIR)/python"
+
+build-%Function:
+	$(call copy_function,$(shell echo '$*' | tr '[:upper:]' '[:lower:]'))
+	$(COMPILE) "$(ARTIFACTS_DIR)"
+
+build-MigrationsFunction:
+	$(call copy_function,migrations)
+	mkdir -p "$(ARTIFACTS_DIR)/alembic"
+	cp -R alembic/env.py alembic/script.py.mako alembic/versions "$(ARTIFACTS_DIR)/alembic/"
+	find "$(ARTIFACTS_DIR)" -name __pycache__ -type d -prune -exec rm -rf {} +
+	$(COMPILE) "$(ARTIFACTS_DIR)"
+
+define copy_function
+	mkdir -p "$(ARTIFACTS_DIR)/functions"
+	cp functions/__init__.py "$(ARTIFACTS_DIR)/functions/"
+	rm -rf "$(ARTIFACTS_DIR)/functions/$(1)"
+	cp -R "functions/$(1)" "$(ARTIFACTS_DIR)/functions/$(1)"
+	find "$(ARTIFACTS_DIR)/functions" -name __pycache__ -type d -prune -exec rm -rf {} +
+endef

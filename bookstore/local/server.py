@@ -1,0 +1,78 @@
+"""The local HTTP front door: turns each request into a payload-2.0 event for the right worker."""
+
+from __future__ import annotations
+
+import base64
+import json
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from bookstore.events import http_api_event
+from bookstore.local.routing import Router
+from bookstore.local.workers import FunctionWorker, InvocationError
+
+_GATEWAY_ERROR = {"message": "Internal Server Error"}
+_NOT_FOUND = {"message": "Not Found"}
+
+
+def make_server(
+    host: str, port: int, router: Router, workers: dict[str, FunctionWorker]
+) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _handle(self) -> None:
+            url = urlsplit(self.path)
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else None
+            match = router.match(self.command, url.path)
+            if match is None:
+                self._reply(404, {"content-type": "application/json"}, json.dumps(_NOT_FOUND))
+                return
+            event = http_api_event(
+                self.command,
+                url.path,
+                query=url.query,
+                headers=dict(self.headers.items()),
+                body=body,
+                route_key=match.route.route_key,
+                path_parameters=match.path_parameters or None,
+                source_ip=self.client_address[0],
+            )
+            try:
+                response = workers[match.route.function].invoke(event)
+            except InvocationError as error:
+                self.log_error("%s", error)
+                self._reply(502, {"content-type": "application/json"}, json.dumps(_GATEWAY_ERROR))
+                return
+            self._reply_lambda(response)
+
+        def _reply_lambda(self, response: dict[str, Any]) -> None:
+            body = response.get("body") or ""
+            raw = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+            headers = dict(response.get("headers") or {})
+            self._reply(int(response.get("statusCode", 200)), headers, raw, response.get("cookies"))
+
+        def _reply(
+            self,
+            status: int,
+            headers: dict[str, str],
+            body: str | bytes,
+            cookies: list[str] | None = None,
+        ) -> None:
+            raw = body.encode() if isinstance(body, str) else body
+            self.send_response(status)
+            for name, value in headers.items():
+                if name.lower() not in {"content-length", "connection"}:
+                    self.send_header(name, value)
+            for cookie in cookies or []:
+                self.send_header("set-cookie", cookie)
+            self.send_header("content-length", str(len(raw)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(raw)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+    return ThreadingHTTPServer((host, port), Handler)
