@@ -7,8 +7,8 @@ module state (settings, engine, event loop) lives exactly as long as in a Lambda
 from __future__ import annotations
 
 import importlib
-import os
 import multiprocessing
+import os
 import threading
 from multiprocessing.connection import Connection
 from typing import Any
