@@ -21,19 +21,10 @@ from shared.settings import get_settings
 from tests.support.databases import (
     create_database,
     drop_database,
+    point_settings_at,
     run,
     unique_name,
 )
-
-
-def point_settings_at(database_url: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the process use another database, as a fresh Lambda environment would."""
-    run(dispose_engine())
-    if database_url is None:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-    else:
-        monkeypatch.setenv("DATABASE_URL", database_url)
-    get_settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)

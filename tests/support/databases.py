@@ -7,9 +7,12 @@ import os
 from typing import Any
 
 import asyncpg
+import pytest
 from sqlalchemy.engine import make_url
 
+from shared.db.engine import dispose_engine
 from shared.lambda_handler import process_event_loop
+from shared.settings import get_settings
 
 _counter = itertools.count()
 
@@ -54,3 +57,13 @@ def create_database(server_url: str, name: str, template: str | None = None) -> 
 
 def drop_database(server_url: str, name: str) -> None:
     run(execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def point_settings_at(database_url: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the process use another database, as a fresh Lambda environment would."""
+    run(dispose_engine())
+    if database_url is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()

@@ -1,0 +1,123 @@
+"""How a Lambda environment holds its database connection: reuse, recovery, credentials."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from moto import mock_aws
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+
+from functions.health.app import handler
+from shared.aws_secrets import get_secret_string
+from shared.db.engine import connect_args
+from shared.settings import Settings
+from tests.support.databases import fetch, point_settings_at, run
+from tests.support.lambda_client import LambdaClient
+
+client = LambdaClient(handler)
+
+
+def server_connections(database_url: str) -> list[int]:
+    url = make_url(database_url)
+    rows = run(
+        fetch(
+            database_url,
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"
+            " AND application_name = 'bookstore'",
+            url.database,
+            database=url.database or "postgres",
+        )
+    )
+    return [row["pid"] for row in rows]
+
+
+def test_twenty_warm_invocations_reuse_one_server_connection(database_url: str) -> None:
+    assert client.get("/health/db").status_code == 200
+    first = server_connections(database_url)
+
+    statuses = {client.get("/health/db").status_code for _ in range(20)}
+
+    assert statuses == {200}
+    assert len(first) == 1
+    assert server_connections(database_url) == first
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced_transparently(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DB_IDLE_REVALIDATE_SECONDS", "0")
+    point_settings_at(database_url, monkeypatch)
+    assert client.get("/health/db").status_code == 200
+    [dropped] = server_connections(database_url)
+    url = make_url(database_url)
+    run(fetch(database_url, "SELECT pg_terminate_backend($1)", dropped, database=url.database))
+
+    response = client.get("/health/db")
+
+    assert response.status_code == 200
+    assert server_connections(database_url) not in ([], [dropped])
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name, value in {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_secret_string.cache_clear()
+    with mock_aws():
+        yield
+    get_secret_string.cache_clear()
+
+
+def test_credentials_come_from_the_secrets_manager_secret_and_are_read_once(
+    database_url: str, aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = make_url(database_url)
+    secrets = boto3.client("secretsmanager")
+    # An RDS-managed secret holds only the credentials; the host comes from the settings.
+    arn = secrets.create_secret(
+        Name="rds!db-bookstore",
+        SecretString=json.dumps({"username": url.username, "password": url.password or ""}),
+    )["ARN"]
+    monkeypatch.setenv("DATABASE_SECRET_ARN", arn)
+    monkeypatch.setenv("DATABASE_HOST", url.host or url.query.get("host", ""))
+    monkeypatch.setenv("DATABASE_PORT", str(url.port or 5432))
+    monkeypatch.setenv("DATABASE_NAME", url.database or "")
+    point_settings_at(None, monkeypatch)
+
+    assert client.get("/health/db").status_code == 200
+    secrets.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
+    point_settings_at(None, monkeypatch)  # a new engine, as after a dropped connection
+
+    assert client.get("/health/db").status_code == 200
+
+
+def test_production_refuses_the_default_signing_key() -> None:
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings(env="production", secret_key="change-me-in-development-only")
+
+
+def test_proxy_mode_turns_both_statement_caches_off() -> None:
+    proxied = connect_args(Settings(db_proxy_mode=True))
+    direct = connect_args(Settings(db_proxy_mode=False))
+
+    assert proxied["statement_cache_size"] == 0
+    assert proxied["prepared_statement_cache_size"] == 0
+    assert "statement_cache_size" not in direct
+    assert direct["command_timeout"] > 0
+
+
+def test_proxy_mode_serves_requests(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DB_PROXY_MODE", "true")
+    point_settings_at(database_url, monkeypatch)
+
+    responses = [client.get("/health/ready").status_code for _ in range(3)]
+
+    assert responses == [200, 200, 200]

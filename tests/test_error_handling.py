@@ -1,0 +1,162 @@
+"""The API.md error contract, through the real handler factory, on a small app of its own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import text
+
+from shared.app_factory import create_app
+from shared.db.session import SessionDep
+from shared.errors import ConflictError
+from shared.lambda_handler import create_handler
+from tests.support.databases import point_settings_at
+from tests.support.lambda_client import LambdaClient
+from tests.support.logs import captured_logs
+
+router = APIRouter(prefix="/probe")
+
+
+class ProbeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=5)
+    secret: str = Field(min_length=8)
+
+
+@router.post("")
+async def create_probe(probe: ProbeCreate) -> dict[str, str]:
+    return {"name": probe.name}
+
+
+@router.get("/boom")
+async def boom() -> None:
+    raise RuntimeError("SELECT password FROM users -- /var/task/shared/db.py secret=hunter2")
+
+
+@router.get("/conflict")
+async def conflict() -> None:
+    raise ConflictError("Already there", code="PROBE_EXISTS", field="name")
+
+
+@router.get("/db")
+async def touch_database(session: SessionDep) -> dict[str, int]:
+    return {"one": int(await session.scalar(text("SELECT 1")) or 0)}
+
+
+client = LambdaClient(create_handler(create_app("probe", router, title="probe")))
+
+
+def test_an_unexpected_exception_is_a_500_with_exactly_the_generic_body(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with captured_logs() as logs:
+        response = client.get("/probe/boom")
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error", "code": "INTERNAL_ERROR"}
+    assert response.headers["x-request-id"]
+    for leaked in ("SELECT", "/var/task", "hunter2", "Traceback"):
+        assert leaked not in response.body
+    assert "unhandled error" in logs.text
+    assert "RuntimeError" in logs.text  # the stack trace goes to the log, never the client
+    assert '"ServerErrors":[1.0]' in capfd.readouterr().out
+
+
+def test_a_domain_error_has_its_status_code_and_field() -> None:
+    response = client.get("/probe/conflict")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Already there", "code": "PROBE_EXISTS", "field": "name"}
+
+
+def test_a_validation_error_names_the_one_field_at_fault_and_never_echoes_the_input() -> None:
+    response = client.post("/probe", json_body={"name": "ok", "secret": "pw!42"})
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "VALIDATION_ERROR"
+    assert body["field"] == "secret"
+    assert body["detail"][0]["loc"] == ["body", "secret"]
+    assert "pw!42" not in response.body
+
+
+def test_errors_on_several_fields_list_them_all_without_a_single_field() -> None:
+    response = client.post("/probe", json_body={"name": "too long", "secret": "x"})
+
+    body = response.json()
+    assert response.status_code == 422
+    assert "field" not in body
+    assert {tuple(error["loc"]) for error in body["detail"]} == {
+        ("body", "name"),
+        ("body", "secret"),
+    }
+
+
+def test_an_unknown_json_field_is_rejected() -> None:
+    response = client.post(
+        "/probe", json_body={"name": "ok", "secret": "long enough", "role": "admin"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "role"
+
+
+def test_a_malformed_json_body_is_a_validation_error() -> None:
+    response = client.post(
+        "/probe", raw_body='{"name": ', headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "VALIDATION_ERROR"
+    assert "field" not in response.json()
+
+
+def test_an_unknown_route_is_404_and_a_wrong_method_is_405() -> None:
+    missing = client.get("/probe/nothing/here")
+    wrong_method = client.delete("/probe/boom")
+
+    assert (missing.status_code, missing.json()["code"]) == (404, "NOT_FOUND")
+    assert (wrong_method.status_code, wrong_method.json()["code"]) == (405, "METHOD_NOT_ALLOWED")
+    assert wrong_method.headers["allow"] == "GET"
+
+
+def test_an_unreachable_database_is_a_503_with_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    point_settings_at("postgresql://postgres@127.0.0.1:1/nowhere", monkeypatch)
+
+    response = client.get("/probe/db")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The database is unavailable, try again shortly",
+        "code": "SERVICE_UNAVAILABLE",
+    }
+    assert response.headers["retry-after"] == "5"
+
+
+def test_the_response_and_every_log_line_carry_the_api_gateway_request_id() -> None:
+    from bookstore.events import http_api_event
+    from tests.support.lambda_client import invoke
+
+    event = http_api_event("GET", "/probe/conflict")
+    event["requestContext"]["requestId"] = "gateway-request-id-123"
+
+    with captured_logs() as logs:
+        response = invoke(client.handler, event)
+
+    assert response.headers["x-request-id"] == "gateway-request-id-123"
+    assert logs.lines
+    assert all(line["correlation_id"] == "gateway-request-id-123" for line in logs.lines)
+
+
+def test_the_openapi_document_is_served_under_the_function_name() -> None:
+    response = client.get("/probe/openapi.json")
+
+    assert response.status_code == 200
+    document = response.json()
+    assert "/probe/boom" in document["paths"]
+    assert "ErrorBody" in json.dumps(document["components"])
