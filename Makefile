@@ -10,8 +10,9 @@ LAMBDA_ARCH ?= x86_64
 PIP_ARCH := $(if $(filter arm64,$(LAMBDA_ARCH)),aarch64,$(LAMBDA_ARCH))
 # Amazon Linux 2023 (the python3.13 runtime) has glibc 2.34: any manylinux wheel up to 2_34 runs.
 TARGET_PLATFORM := $(PIP_ARCH)-manylinux_2_34
-# Provided by the python3.13 runtime; shipping them only adds size and version skew.
-RUNTIME_PROVIDED := boto3|botocore|s3transfer|jmespath|python-dateutil|six|urllib3
+# boto3 and the packages only it needs come with the python3.13 runtime: shipping them adds size
+# and version skew. (jmespath is shipped: Powertools imports it directly.)
+RUNTIME_PROVIDED := boto3|botocore|s3transfer|python-dateutil|six|urllib3
 COMPILE := $(PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash
 
 .PHONY: build-SharedLayer build-MigrationsFunction

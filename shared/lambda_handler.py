@@ -8,7 +8,7 @@ from typing import Any
 
 from mangum import Mangum
 
-from shared.observability import logger, metrics, tracer
+from shared.observability import logger, metrics, traced
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -31,7 +31,6 @@ def create_handler(app: Any) -> LambdaHandler:
     asgi_handler = Mangum(app, lifespan="off")
 
     @metrics.log_metrics(capture_cold_start_metric=True)
-    @tracer.capture_lambda_handler(capture_response=False)
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         # Something else in the process (a test, Alembic's asyncio.run) may have swapped the
@@ -39,4 +38,4 @@ def create_handler(app: Any) -> LambdaHandler:
         process_event_loop()
         return dict(asgi_handler(event, context))
 
-    return handler
+    return traced(handler)
