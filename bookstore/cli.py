@@ -11,6 +11,11 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 COMMAND_MODULES = (
     "bookstore.commands.dev",
@@ -27,5 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # .env configures the commands and the functions they run (workers inherit the environment).
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
     arguments = build_parser().parse_args(argv)
     sys.exit(arguments.handler(arguments))
