@@ -10,16 +10,15 @@ import asyncio
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from alembic import context
 from shared.db.engine import connect_args
+from shared.db.schema import MIGRATION_LOCK_KEY
 from shared.db.url import resolve_database_url
 from shared.models import Base
 from shared.settings import get_settings
-
-MIGRATION_LOCK_KEY = 7_240_311_905  # arbitrary, fixed: "bookstore schema migrations"
 
 config = context.config
 target_metadata = Base.metadata
@@ -43,6 +42,14 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+async def _acquire_migration_lock(connection: AsyncConnection, wait_seconds: float) -> None:
+    await connection.execute(text(f"SET lock_timeout = '{int(wait_seconds * 1000)}ms'"))
+    await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    await connection.execute(text("RESET lock_timeout"))
+    # Session-level lock: it outlives this transaction, which must end before Alembic begins its own.
+    await connection.commit()
+
+
 async def run_migrations_online() -> None:
     settings = get_settings()
     args = connect_args(settings)
@@ -50,22 +57,21 @@ async def run_migrations_online() -> None:
     engine = create_async_engine(
         resolve_database_url(settings), poolclass=NullPool, connect_args=args
     )
+    # Reading the revision needs no lock; only runs that may change the schema queue up.
+    serialize = config.attributes.get("serialize", True)
     lock_wait = config.attributes.get("lock_timeout_seconds", 120)
     try:
         async with engine.connect() as connection:
-            await connection.execute(text(f"SET lock_timeout = '{int(lock_wait * 1000)}ms'"))
-            await connection.execute(
-                text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-            )
-            await connection.execute(text("RESET lock_timeout"))
-            await connection.commit()
+            if serialize:
+                await _acquire_migration_lock(connection, lock_wait)
             try:
                 await connection.run_sync(_run)
             finally:
-                await connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
-                )
-                await connection.commit()
+                if serialize:
+                    await connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+                    await connection.commit()
     finally:
         await engine.dispose()
 

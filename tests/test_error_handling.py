@@ -46,6 +46,12 @@ async def touch_database(session: SessionDep) -> dict[str, int]:
     return {"one": int(await session.scalar(text("SELECT 1")) or 0)}
 
 
+@router.get("/slow")
+async def slow_query(session: SessionDep) -> dict[str, int]:
+    await session.execute(text("SELECT pg_sleep(3)"))
+    return {"slept": 3}
+
+
 client = LambdaClient(create_handler(create_app("probe", router, title="probe")))
 
 
@@ -160,3 +166,15 @@ def test_the_openapi_document_is_served_under_the_function_name() -> None:
     document = response.json()
     assert "/probe/boom" in document["paths"]
     assert "ErrorBody" in json.dumps(document["components"])
+
+
+def test_a_statement_past_the_command_timeout_is_a_503_not_a_hang(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DB_COMMAND_TIMEOUT", "0.5")
+    point_settings_at(database_url, monkeypatch)
+
+    response = client.get("/probe/slow")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "SERVICE_UNAVAILABLE"

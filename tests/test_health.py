@@ -4,6 +4,7 @@ import pytest
 
 from functions.health.app import handler
 from shared.db.schema import SCHEMA_HEAD
+from tests.support.databases import point_settings_at
 from tests.support.lambda_client import LambdaClient
 
 
@@ -50,3 +51,29 @@ def test_health_ready_is_503_on_an_unmigrated_database(
     assert response.status_code == 503
     assert response.json()["code"] == "NOT_READY"
     assert "not been migrated" in response.json()["detail"]
+
+
+def test_health_db_is_503_db_unavailable_when_the_database_is_unreachable(
+    client: LambdaClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_settings_at("postgresql://postgres@127.0.0.1:1/nowhere", monkeypatch)
+
+    response = client.get("/health/db")
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The database is unreachable", "code": "DB_UNAVAILABLE"}
+    assert response.headers["retry-after"]
+
+
+def test_health_ready_is_503_when_the_schema_is_behind_the_head(
+    client: LambdaClient, database_url: str
+) -> None:
+    from functions.migrations import runner
+
+    runner.run("downgrade", "-1")
+
+    response = client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "NOT_READY"
+    assert f"expects {SCHEMA_HEAD}" in response.json()["detail"]

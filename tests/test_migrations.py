@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from functions.migrations import runner
-from shared.db.schema import SCHEMA_HEAD
+from shared.db.schema import MIGRATION_LOCK_KEY, SCHEMA_HEAD
 from shared.models import Base
 from tests.support.databases import run
 from tests.support.processes import upgrade_in_fresh_process
@@ -70,3 +70,27 @@ def test_current_reports_the_database_revision_and_the_head(database_url: str) -
     assert result.current == SCHEMA_HEAD
     assert result.head == SCHEMA_HEAD
     assert result.applied == []
+
+
+def test_an_upgrade_waits_while_another_run_holds_the_migration_lock(
+    empty_database_url: str,
+) -> None:
+    import asyncpg
+
+    from tests.support.databases import asyncpg_dsn
+
+    lock_key = MIGRATION_LOCK_KEY
+    holder = run(asyncpg.connect(asyncpg_dsn(empty_database_url)))
+    run(holder.execute("SELECT pg_advisory_lock($1)", lock_key))
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        pending = pool.apply_async(upgrade_in_fresh_process, (empty_database_url,))
+        pending.wait(timeout=4)
+        assert not pending.ready(), "the upgrade ran although another run held the lock"
+        assert runner.run("current").current is None
+
+        run(holder.execute("SELECT pg_advisory_unlock($1)", lock_key))
+        result = pending.get(timeout=60)
+    run(holder.close())
+
+    assert result["current"] == SCHEMA_HEAD

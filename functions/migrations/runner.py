@@ -68,8 +68,9 @@ def run(action: Action, revision: str | None = None) -> MigrationResult:
 
 
 def current_revision(config: Config | None = None) -> str | None:
-    """The database's revision, read through the same env.py (and lock) as every other action."""
+    """The database's revision, read through the same env.py, without waiting for a running migration."""
     config = config or alembic_config()
+    config.attributes["serialize"] = False
     script = ScriptDirectory.from_config(config)
     heads: list[str] = []
 

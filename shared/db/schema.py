@@ -5,3 +5,6 @@ start; `tests/test_migrations.py` fails when it differs from the migrations' hea
 """
 
 SCHEMA_HEAD = "0002_users"
+
+# The PostgreSQL advisory lock every schema-changing migration run holds (arbitrary, fixed).
+MIGRATION_LOCK_KEY = 7_240_311_905
