@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from mangum import Mangum
 
@@ -38,4 +38,4 @@ def create_handler(app: Any) -> LambdaHandler:
         process_event_loop()
         return dict(asgi_handler(event, context))
 
-    return traced(handler)
+    return traced(cast(LambdaHandler, handler))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -48,4 +48,4 @@ def traced[F: Callable[..., Any]](handler: F) -> F:
     from aws_lambda_powertools import Tracer
 
     tracer = Tracer(service=_SERVICE)
-    return tracer.capture_lambda_handler(capture_response=False)(handler)  # type: ignore[return-value]
+    return cast(F, tracer.capture_lambda_handler(capture_response=False)(handler))

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from moto import mock_aws
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from sqlalchemy.engine import make_url
 
 from functions.health.app import handler
 from shared.aws_secrets import get_secret_string
 from shared.db.engine import connect_args
-from shared.settings import Settings
+from shared.settings import DEFAULT_SECRET_KEY, Settings
 from tests.support.databases import fetch, point_settings_at, run
 from tests.support.lambda_client import LambdaClient
 
@@ -54,7 +54,14 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_transparently(
     assert client.get("/health/db").status_code == 200
     [dropped] = server_connections(database_url)
     url = make_url(database_url)
-    run(fetch(database_url, "SELECT pg_terminate_backend($1)", dropped, database=url.database))
+    run(
+        fetch(
+            database_url,
+            "SELECT pg_terminate_backend($1)",
+            dropped,
+            database=url.database or "postgres",
+        )
+    )
 
     response = client.get("/health/db")
 
@@ -87,7 +94,8 @@ def test_credentials_come_from_the_secrets_manager_secret_and_are_read_once(
         SecretString=json.dumps({"username": url.username, "password": url.password or ""}),
     )["ARN"]
     monkeypatch.setenv("DATABASE_SECRET_ARN", arn)
-    monkeypatch.setenv("DATABASE_HOST", url.host or url.query.get("host", ""))
+    # The embedded server is reached through a socket directory given as ?host=.
+    monkeypatch.setenv("DATABASE_HOST", url.host or str(url.query.get("host", "")))
     monkeypatch.setenv("DATABASE_PORT", str(url.port or 5432))
     monkeypatch.setenv("DATABASE_NAME", url.database or "")
     point_settings_at(None, monkeypatch)
@@ -101,7 +109,7 @@ def test_credentials_come_from_the_secrets_manager_secret_and_are_read_once(
 
 def test_production_refuses_the_default_signing_key() -> None:
     with pytest.raises(ValidationError, match="SECRET_KEY"):
-        Settings(env="production", secret_key="change-me-in-development-only")
+        Settings(env="production", secret_key=SecretStr(DEFAULT_SECRET_KEY))
 
 
 def test_proxy_mode_turns_both_statement_caches_off() -> None:

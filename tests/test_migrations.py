@@ -38,7 +38,8 @@ def test_migrations_upgrade_downgrade_to_base_and_upgrade_again(empty_database_u
 def test_the_models_and_the_migrations_describe_the_same_schema(database_url: str) -> None:
     def differences(connection: Connection) -> list[Any]:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, Base.metadata)
+        differences: list[Any] = compare_metadata(context, Base.metadata)
+        return differences
 
     async def compare() -> list[Any]:
         engine = create_async_engine(database_url.replace("postgresql://", "postgresql+asyncpg://"))

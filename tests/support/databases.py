@@ -45,7 +45,8 @@ async def execute(server_url: str, *statements: str, database: str = "postgres")
 async def fetch(server_url: str, query: str, *args: Any, database: str) -> list[asyncpg.Record]:
     connection = await asyncpg.connect(asyncpg_dsn(server_url, database))
     try:
-        return await connection.fetch(query, *args)
+        rows: list[asyncpg.Record] = await connection.fetch(query, *args)
+        return rows
     finally:
         await connection.close()
 
