@@ -12,7 +12,10 @@ DEFAULT_SECRET_KEY = "change-me-in-development-only"  # noqa: S105 - refused in 
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    # env_ignore_empty: template.yaml passes "" for parameters left blank; that means "not set".
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     env: Literal["development", "test", "production"] = "development"
 
