@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES = (
+    "bookstore.commands.create_admin",
     "bookstore.commands.dev",
     "bookstore.commands.migrate",
 )
