@@ -1,9 +1,11 @@
 """Argon2id password hashing.
 
-Parameters: OWASP's second Argon2id configuration (m=19 MiB, t=2, p=1). About 28 ms per hash on one
-full core here, so well under the 250 ms budget on a Lambda fraction of a vCPU at 512 MB and more;
-p=1 because a Lambda environment may have less than one core to run lanes on. Hashes made with
-other parameters still verify, and are re-hashed with these on the next successful login.
+Parameters: OWASP's Argon2id configuration m=19 MiB, t=2, p=1 (every OWASP option costs about the
+same CPU; this one the least memory bandwidth of the faster ones measured). About 25 ms per hash on
+one core here (bench/users_bench.py). Lambda gives 1 vCPU per 1769 MB, so a hash takes ~85 ms at
+512 MB and ~170 ms at 256 MB, but ~350 ms at the 128 MB default: give the Users function at least
+256 MB. p=1 because a Lambda environment may have less than one core to run lanes on. Hashes made
+with other parameters still verify, and are re-hashed with these on the next successful login.
 """
 
 from __future__ import annotations

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.users import errors, passwords, repository
 from functions.users.refresh_tokens import new_refresh_token, token_digest
 from functions.users.schemas import TokenPair
-from shared.auth.tokens import create_access_token
+from shared.auth.tokens import Role, create_access_token
 from shared.db.base import new_id
 from shared.models import User
 from shared.observability import logger
@@ -81,7 +82,7 @@ def issue_pair(
         digest=token_digest(refresh_token),
         expires_at=(now or datetime.now(UTC)) + timedelta(days=settings.refresh_token_expire_days),
     )
-    access_token, expires_in = create_access_token(user.id, user.role)  # type: ignore[arg-type]
+    access_token, expires_in = create_access_token(user.id, cast(Role, user.role))
     return TokenPair(access_token=access_token, refresh_token=refresh_token, expires_in=expires_in)
 
 

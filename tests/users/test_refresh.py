@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from functions.users.refresh_tokens import token_digest
-from tests.support.databases import execute, fetch, run
 from tests.support.lambda_client import LambdaClient
+from tests.users.db import sql
 from tests.users.helpers import login, register, signed_up
 
 
@@ -67,7 +67,12 @@ def test_an_expired_refresh_token_is_401_token_expired(
 ) -> None:
     pair = signed_up(client)
     past = datetime.now(UTC) - timedelta(seconds=1)
-    run(_set_expiry(database_url, token_digest(pair["refresh_token"]), past))
+    sql(
+        database_url,
+        "UPDATE refresh_tokens SET expires_at = $1 WHERE token_hash = $2",
+        past,
+        token_digest(pair["refresh_token"]),
+    )
 
     response = refresh(client, pair["refresh_token"])
 
@@ -80,14 +85,14 @@ def test_refresh_tokens_are_stored_only_as_their_sha256(
 ) -> None:
     pair = signed_up(client)
 
-    rows = run(fetch(database_url, "SELECT token_hash FROM refresh_tokens", database=None))
+    rows = sql(database_url, "SELECT token_hash FROM refresh_tokens")
 
     assert [bytes(row["token_hash"]) for row in rows] == [token_digest(pair["refresh_token"])]
 
 
 def test_refresh_of_a_disabled_account_is_401(client: LambdaClient, database_url: str) -> None:
     pair = signed_up(client)
-    run(execute(database_url, "UPDATE users SET is_active = false", database=None))
+    sql(database_url, "UPDATE users SET is_active = false")
 
     response = refresh(client, pair["refresh_token"])
 
@@ -141,17 +146,3 @@ def test_changing_the_password_revokes_every_refresh_token_of_the_user(
     assert refresh(client, phone["refresh_token"]).status_code == 401
     assert refresh(client, laptop["refresh_token"]).status_code == 401
     assert refresh(client, bob["refresh_token"]).status_code == 200
-
-
-async def _set_expiry(database_url: str, digest: bytes, expires_at: datetime) -> None:
-    import asyncpg
-
-    from tests.support.databases import asyncpg_dsn
-
-    connection = await asyncpg.connect(asyncpg_dsn(database_url))
-    try:
-        await connection.execute(
-            "UPDATE refresh_tokens SET expires_at = $1 WHERE token_hash = $2", expires_at, digest
-        )
-    finally:
-        await connection.close()
