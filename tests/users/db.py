@@ -20,18 +20,26 @@ def sql(database_url: str, statement: str, *args: Any) -> list[asyncpg.Record]:
     return run(go())
 
 
-class RowLock:
-    """Holds `SELECT … FOR UPDATE` on rows in an open transaction until `release()`."""
+class OpenTransaction:
+    """A transaction on its own connection, left open (holding its locks) until it ends."""
 
-    def __init__(self, database_url: str, query: str, *args: Any) -> None:
+    def __init__(self, database_url: str) -> None:
         self._connection: asyncpg.Connection = run(asyncpg.connect(asyncpg_dsn(database_url)))
         self._transaction = self._connection.transaction()
         run(self._transaction.start())
-        run(self._connection.fetch(f"{query} FOR UPDATE", *args))
 
-    def release(self) -> None:
+    def execute(self, statement: str, *args: Any) -> list[asyncpg.Record]:
+        return run(self._connection.fetch(statement, *args))
+
+    def commit(self) -> None:
+        self._end(self._transaction.commit)
+
+    def rollback(self) -> None:
+        self._end(self._transaction.rollback)
+
+    def _end(self, how: Any) -> None:
         if not self._connection.is_closed():
-            run(self._transaction.rollback())
+            run(how())
             run(self._connection.close())
 
 
