@@ -14,8 +14,7 @@ from pydantic import (
 )
 
 from functions.users.emails import MAX_LENGTH, normalise_email
-
-Role = Literal["customer", "admin"]
+from shared.auth.tokens import Role
 
 Email = Annotated[
     str,

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.users import errors, passwords, repository
-from functions.users.schemas import Role, UserPublic, UserRegister, UserUpdateMe
-from shared.auth.tokens import Principal
+from functions.users.schemas import UserPublic, UserRegister, UserUpdateMe
+from shared.auth.tokens import Principal, Role
 from shared.models import User
 from shared.observability import logger
 from shared.pagination import InvalidCursorError, Page, PageParams, encode_cursor

@@ -107,3 +107,15 @@ def test_both_aws_key_sources_at_once_are_refused(monkeypatch: pytest.MonkeyPatc
 
     with pytest.raises(ValidationError, match="not both"):
         Settings()
+
+
+def test_production_refuses_a_signing_key_shorter_than_256_bits(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boto3.client("ssm").put_parameter(Name="/bookstore/jwt", Value="short", Type="SecureString")
+    settings = use_settings(
+        monkeypatch, ENV="production", SECRET_KEY_SSM_PARAMETER="/bookstore/jwt"
+    )
+
+    with pytest.raises(signing_key_module.SigningKeyError, match="at least 32 bytes"):
+        signing_key_module.signing_key(settings)
