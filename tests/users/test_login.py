@@ -60,7 +60,7 @@ def test_an_unknown_email_costs_about_what_a_wrong_password_costs(client: Lambda
     known, unknown = median_seconds("ann@example.org"), median_seconds("nobody@example.org")
 
     # Without the dummy verification an unknown email answers in a fraction of the hash time.
-    assert 0.6 < unknown / known < 1.6, (known, unknown)
+    assert 0.4 < unknown / known < 2.5, (known, unknown)
 
 
 def test_the_dummy_hash_uses_the_current_parameters() -> None:
