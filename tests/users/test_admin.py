@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.users.app import handler
 from tests.support.lambda_client import LambdaClient
@@ -133,3 +134,17 @@ def test_a_malformed_direct_invocation_is_refused(database_url: str, event: dict
 
     assert result["ok"] is False
     assert result["code"] in {"VALIDATION_ERROR", "UNKNOWN_ACTION"}
+
+
+def test_an_api_gateway_event_carrying_an_action_key_is_served_as_http(
+    client: LambdaClient,
+) -> None:
+    register(client, email="eve@example.org")
+    event = http_api_event("GET", "/users/me")
+    event.update(action="promote-admin", email="eve@example.org")
+
+    answer = handler(event, LocalLambdaContext())
+
+    assert answer["statusCode"] == 401
+    token = login(client, email="eve@example.org").json()["access_token"]
+    assert client.get("/users/me", token=token).json()["role"] == "customer"
