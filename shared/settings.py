@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "change-me-in-development-only"  # noqa: S105 - refused in production
+DEFAULT_SECRET_KEY = "change-me-in-development-only-never-in-production"  # noqa: S105 - refused in production
 
 
 class Settings(BaseSettings):
@@ -35,15 +35,33 @@ class Settings(BaseSettings):
     db_sslmode: Literal["disable", "prefer", "require", "verify-ca", "verify-full"] = "prefer"
     db_proxy_mode: bool = False
 
+    # The JWT signing key: SECRET_KEY locally; in AWS a Secrets Manager secret or an SSM
+    # SecureString, read once per process (see shared.auth.signing_key).
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    secret_key_secret_arn: str | None = None
+    secret_key_ssm_parameter: str | None = None
     access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_expire_days: int = Field(default=30, ge=1, le=365)
     currency: str = Field(default="USD", min_length=3, max_length=3)
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
-        if self.env == "production" and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
-            raise ValueError("SECRET_KEY must be set to a real secret when ENV=production")
+        if self.secret_key_secret_arn and self.secret_key_ssm_parameter:
+            raise ValueError("set SECRET_KEY_SECRET_ARN or SECRET_KEY_SSM_PARAMETER, not both")
+        if (
+            self.env == "production"
+            and not self.secret_key_from_aws
+            and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+        ):
+            raise ValueError(
+                "SECRET_KEY (or SECRET_KEY_SECRET_ARN / SECRET_KEY_SSM_PARAMETER) must be set "
+                "to a real secret when ENV=production"
+            )
         return self
+
+    @property
+    def secret_key_from_aws(self) -> bool:
+        return bool(self.secret_key_secret_arn or self.secret_key_ssm_parameter)
 
 
 @lru_cache(maxsize=1)

@@ -65,6 +65,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_refresh_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_refresh_tokens_token_hash")),
     )
     op.create_index(
         op.f("ix_refresh_tokens_family_id"), "refresh_tokens", ["family_id"], unique=False

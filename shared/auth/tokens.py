@@ -9,6 +9,7 @@ from typing import Literal
 
 import jwt
 
+from shared.auth.signing_key import signing_key
 from shared.settings import Settings, get_settings
 
 ALGORITHM = "HS256"
@@ -37,10 +38,6 @@ class InvalidTokenError(Exception):
 
 class ExpiredTokenError(InvalidTokenError):
     pass
-
-
-def signing_key(settings: Settings) -> str:
-    return settings.secret_key.get_secret_value()
 
 
 def create_access_token(

@@ -24,6 +24,8 @@ ROLES = ("customer", "admin")
 
 
 class User(UUIDPrimaryKey, Timestamps, Base):
+    """`email` is stored normalised (trimmed, lower case); `password_hash` is a PHC Argon2id string."""
+
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role_valid"),)
 
@@ -47,7 +49,8 @@ class RefreshToken(Base):
     )
     # Every token descended from one login shares a family; reuse of a revoked one revokes it all.
     family_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # SHA-256 of the opaque token: a leaked table cannot be replayed. Unique, and how a token is found.
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

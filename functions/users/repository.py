@@ -1,0 +1,92 @@
+"""Queries of the Users function. Never commits: the request's session owns the transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.base import new_id
+from shared.models import RefreshToken, User
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
+    """`email` is already normalised; the comparison uses the case-insensitive unique index."""
+    return await session.scalar(select(User).where(func.lower(User.email) == email))
+
+
+async def add_user(
+    session: AsyncSession, *, email: str, full_name: str, password_hash: str, role: str
+) -> User:
+    user = User(email=email, full_name=full_name, password_hash=password_hash, role=role)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def list_users(session: AsyncSession, *, after: uuid.UUID | None, limit: int) -> list[User]:
+    """Ordered by id, which is time-ordered: a page never shifts when users register meanwhile."""
+    query = select(User).order_by(User.id).limit(limit)
+    if after is not None:
+        query = query.where(User.id > after)
+    return list(await session.scalars(query))
+
+
+async def lock_refresh_token(session: AsyncSession, digest: bytes) -> RefreshToken | None:
+    """The stored token, row-locked until the transaction ends: a concurrent rotation of the same
+    token waits here, then sees it revoked."""
+    return await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == digest).with_for_update()
+    )
+
+
+def add_refresh_token(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    family_id: uuid.UUID,
+    digest: bytes,
+    expires_at: datetime,
+) -> None:
+    session.add(
+        RefreshToken(
+            id=new_id(),
+            user_id=user_id,
+            family_id=family_id,
+            token_hash=digest,
+            expires_at=expires_at,
+        )
+    )
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def revoke_family_of(session: AsyncSession, digest: bytes, now: datetime) -> None:
+    family = select(RefreshToken.family_id).where(RefreshToken.token_hash == digest)
+    await session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.family_id == family.scalar_subquery(), RefreshToken.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+
+
+async def revoke_user_tokens(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from functions.users import service, sessions
+from functions.users.dependencies import UserByIdDep
+from functions.users.schemas import (
+    RefreshRequest,
+    TokenPair,
+    UserLogin,
+    UserPublic,
+    UserRegister,
+    UserRoleUpdate,
+    UserUpdateMe,
+)
+from shared.auth.dependencies import AdminUser, CurrentUser
+from shared.db.session import SessionDep
+from shared.errors import error_responses
+from shared.pagination import Page, PageParamsDep
+
+auth_router = APIRouter(prefix="/auth", tags=["auth"])
+users_router = APIRouter(prefix="/users", tags=["users"])
+
+# Token responses must not be cached by browsers or proxies (RFC 6749, section 5.1).
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+@auth_router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a customer account",
+    description="The email is trimmed and lower-cased, and unique regardless of case.",
+    responses=error_responses(409),
+)
+async def register(data: UserRegister, session: SessionDep) -> UserPublic:
+    return UserPublic.model_validate(await service.register(session, data))
+
+
+@auth_router.post(
+    "/login",
+    summary="Exchange email and password for a token pair",
+    description="An unknown email and a wrong password get the same 401, in about the same time. "
+    "A disabled account cannot log in.",
+    responses=error_responses(401),
+)
+async def login(data: UserLogin, session: SessionDep, response: Response) -> TokenPair:
+    response.headers.update(_NO_STORE)
+    return await sessions.login(session, email=data.email, password=data.password)
+
+
+@auth_router.post(
+    "/refresh",
+    summary="Exchange a refresh token for a new token pair",
+    description="The presented token is revoked and replaced. Presenting an already revoked "
+    "token (a copy, or a second concurrent refresh of one token) revokes every token of that "
+    "login, and the holder must log in again. An expired token is 401 `AUTH_TOKEN_EXPIRED`.",
+    responses=error_responses(401),
+)
+async def refresh(data: RefreshRequest, session: SessionDep, response: Response) -> TokenPair:
+    response.headers.update(_NO_STORE)
+    return await sessions.refresh(session, refresh_token=data.refresh_token)
+
+
+@auth_router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End the login this refresh token belongs to",
+    description="Revokes the token and every token of the same login. Answers 204 even for an "
+    "unknown or already revoked token. Access tokens stay valid until they expire.",
+)
+async def logout(data: RefreshRequest, session: SessionDep) -> Response:
+    await sessions.logout(session, refresh_token=data.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@users_router.get("/me", summary="The caller's account", responses=error_responses(401))
+async def read_me(principal: CurrentUser, session: SessionDep) -> UserPublic:
+    return UserPublic.model_validate(await service.current_account(session, principal))
+
+
+@users_router.patch(
+    "/me",
+    summary="Change the caller's name or password",
+    description="A new `password` needs `current_password` (422 when missing, 401 "
+    "`AUTH_INVALID_CREDENTIALS` when wrong), and revokes every refresh token of the account. "
+    "Fields left out are unchanged; `null` is refused.",
+    responses=error_responses(401),
+)
+async def update_me(principal: CurrentUser, data: UserUpdateMe, session: SessionDep) -> UserPublic:
+    return UserPublic.model_validate(await service.update_me(session, principal, data))
+
+
+@users_router.get(
+    "",
+    summary="Every account, oldest first (admin)",
+    responses=error_responses(401, 403),
+)
+async def list_users(
+    principal: AdminUser, params: PageParamsDep, session: SessionDep
+) -> Page[UserPublic]:
+    return await service.list_users(session, params)
+
+
+@users_router.patch(
+    "/{user_id}",
+    summary="Change an account's role (admin)",
+    description="A role change takes effect at the account's next login or refresh; access "
+    "tokens already issued keep their role until they expire. An admin may demote themselves; "
+    "`bookstore create-admin` restores an admin.",
+    responses=error_responses(401, 403, 404),
+)
+async def set_role(
+    principal: AdminUser, user: UserByIdDep, data: UserRoleUpdate, session: SessionDep
+) -> UserPublic:
+    return UserPublic.model_validate(await service.set_role(session, user, data.role, by=principal))

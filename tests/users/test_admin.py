@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bookstore.events import http_api_event
+from bookstore.lambda_context import LocalLambdaContext
+from functions.users.app import handler
+from tests.support.lambda_client import LambdaClient
+from tests.users.helpers import login, promote_admin, register, signed_up, signed_up_admin
+
+CUSTOMER_ROUTES = [("GET", "/users"), ("PATCH", f"/users/{uuid.UUID(int=1)}")]
+
+
+@pytest.mark.parametrize(("method", "path"), CUSTOMER_ROUTES)
+def test_a_customer_calling_an_admin_route_is_403_forbidden(
+    any_client: LambdaClient, method: str, path: str
+) -> None:
+    pair = signed_up(any_client)
+
+    response = any_client.request(
+        method, path, token=pair["access_token"], json_body={"role": "admin"}
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "This route needs an admin", "code": "AUTH_FORBIDDEN"}
+
+
+@pytest.mark.parametrize(("method", "path"), CUSTOMER_ROUTES)
+def test_an_admin_route_without_a_token_is_401(
+    client: LambdaClient, method: str, path: str
+) -> None:
+    response = client.request(method, path, json_body={"role": "admin"})
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_an_admin_lists_every_user_page_by_page(any_client: LambdaClient) -> None:
+    admin = signed_up_admin(any_client)
+    emails = [f"user{n}@example.org" for n in range(4)]
+    for email in emails:
+        register(any_client, email=email)
+
+    first = any_client.get("/users", token=admin["access_token"], query={"limit": "3"})
+    cursor = first.json()["next_cursor"]
+    register(any_client, email="late@example.org")
+    second = any_client.get(
+        "/users", token=admin["access_token"], query={"limit": "3", "cursor": cursor}
+    )
+
+    assert first.status_code == 200
+    assert second.status_code == 200
+    seen = [user["email"] for user in first.json()["items"] + second.json()["items"]]
+    assert seen == ["root@example.org", *emails, "late@example.org"]
+    assert second.json()["next_cursor"] is None
+    assert set(first.json()["items"][0]) == {"id", "email", "full_name", "role", "created_at"}
+
+
+def test_an_admin_promotes_a_customer_who_then_gets_admin_tokens(client: LambdaClient) -> None:
+    admin = signed_up_admin(client)
+    bob = signed_up(client, email="bob@example.org")
+
+    response = client.patch(
+        f"/users/{bob['user']['id']}", token=admin["access_token"], json_body={"role": "admin"}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {**bob["user"], "role": "admin"}
+    fresh = login(client, email="bob@example.org").json()
+    assert client.get("/users", token=fresh["access_token"]).status_code == 200
+
+
+def test_a_refresh_carries_the_role_changed_since_login(client: LambdaClient) -> None:
+    admin = signed_up_admin(client)
+    bob = signed_up(client, email="bob@example.org")
+    client.patch(
+        f"/users/{bob['user']['id']}", token=admin["access_token"], json_body={"role": "admin"}
+    )
+
+    refreshed = client.post("/auth/refresh", json_body={"refresh_token": bob["refresh_token"]})
+
+    assert client.get("/users", token=refreshed.json()["access_token"]).status_code == 200
+
+
+def test_patching_an_unknown_user_is_404_user_not_found(client: LambdaClient) -> None:
+    admin = signed_up_admin(client)
+
+    response = client.patch(
+        f"/users/{uuid.uuid4()}", token=admin["access_token"], json_body={"role": "admin"}
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "User not found",
+        "code": "USER_NOT_FOUND",
+        "field": "user_id",
+    }
+
+
+def test_promote_admin_by_direct_invocation_makes_a_registered_user_admin(
+    client: LambdaClient,
+) -> None:
+    user = register(client, email="Ops@Example.org").json()
+
+    result = promote_admin("  OPS@example.org ")
+
+    assert result == {"ok": True, "user_id": user["id"], "role": "admin", "changed": True}
+    assert promote_admin("ops@example.org")["changed"] is False
+    token = login(client, email="ops@example.org").json()["access_token"]
+    assert client.get("/users/me", token=token).json()["role"] == "admin"
+
+
+def test_promote_admin_of_an_unknown_email_creates_nothing(client: LambdaClient) -> None:
+    result = promote_admin("ghost@example.org")
+
+    assert result["ok"] is False
+    assert result["code"] == "USER_NOT_FOUND"
+    assert login(client, email="ghost@example.org").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"action": "promote-admin"},
+        {"action": "promote-admin", "email": "not an email"},
+        {"action": "promote-admin", "email": 42},
+        {"action": "drop-tables"},
+    ],
+)
+def test_a_malformed_direct_invocation_is_refused(database_url: str, event: dict) -> None:
+    result = handler(event, LocalLambdaContext())
+
+    assert result["ok"] is False
+    assert result["code"] in {"VALIDATION_ERROR", "UNKNOWN_ACTION"}
+
+
+def test_an_api_gateway_event_carrying_an_action_key_is_served_as_http(
+    client: LambdaClient,
+) -> None:
+    register(client, email="eve@example.org")
+    event = http_api_event("GET", "/users/me")
+    event.update(action="promote-admin", email="eve@example.org")
+
+    answer = handler(event, LocalLambdaContext())
+
+    assert answer["statusCode"] == 401
+    token = login(client, email="eve@example.org").json()["access_token"]
+    assert client.get("/users/me", token=token).json()["role"] == "customer"
