@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Coroutine
 from typing import Any
 
 import asyncpg
@@ -17,7 +18,7 @@ from shared.settings import get_settings
 _counter = itertools.count()
 
 
-def run(coroutine: Any) -> Any:
+def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine on the process loop, the one the handlers and the engine use."""
     return process_event_loop().run_until_complete(coroutine)
 

@@ -13,7 +13,8 @@ def sql(database_url: str, statement: str, *args: Any) -> list[asyncpg.Record]:
     async def go() -> list[asyncpg.Record]:
         connection = await asyncpg.connect(asyncpg_dsn(database_url))
         try:
-            return await connection.fetch(statement, *args)
+            rows: list[asyncpg.Record] = await connection.fetch(statement, *args)
+            return rows
         finally:
             await connection.close()
 
@@ -29,7 +30,8 @@ class OpenTransaction:
         run(self._transaction.start())
 
     def execute(self, statement: str, *args: Any) -> list[asyncpg.Record]:
-        return run(self._connection.fetch(statement, *args))
+        rows: list[asyncpg.Record] = run(self._connection.fetch(statement, *args))
+        return rows
 
     def commit(self) -> None:
         self._end(self._transaction.commit)

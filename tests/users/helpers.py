@@ -48,4 +48,5 @@ def signed_up_admin(client: LambdaClient, email: str = "root@example.org") -> di
     assert promote_admin(email)["ok"] is True
     logged_in = login(client, email=email)
     assert logged_in.status_code == 200, logged_in.body
-    return logged_in.json()
+    tokens: dict[str, Any] = logged_in.json()
+    return tokens

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 
@@ -129,7 +130,7 @@ def test_promote_admin_of_an_unknown_email_creates_nothing(client: LambdaClient)
         {"action": "drop-tables"},
     ],
 )
-def test_a_malformed_direct_invocation_is_refused(database_url: str, event: dict) -> None:
+def test_a_malformed_direct_invocation_is_refused(database_url: str, event: dict[str, Any]) -> None:
     result = handler(event, LocalLambdaContext())
 
     assert result["ok"] is False

@@ -19,7 +19,7 @@ def create_admin(*argv: str) -> int:
 
 def role_after_login(client: LambdaClient, email: str, password: str) -> str:
     token = login(client, email=email, password=password).json()["access_token"]
-    return client.get("/users/me", token=token).json()["role"]
+    return str(client.get("/users/me", token=token).json()["role"])
 
 
 def test_create_admin_with_password_stdin_creates_an_admin_who_can_log_in(

@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from functions.users.refresh_tokens import token_digest
-from tests.support.lambda_client import LambdaClient
+from tests.support.lambda_client import LambdaClient, LambdaResponse
 from tests.users.db import sql
 from tests.users.helpers import login, register, signed_up
 
 
-def refresh(client: LambdaClient, refresh_token: str):
+def refresh(client: LambdaClient, refresh_token: str) -> LambdaResponse:
     return client.post("/auth/refresh", json_body={"refresh_token": refresh_token})
 
 

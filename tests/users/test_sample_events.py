@@ -39,7 +39,8 @@ def test_the_committed_events_are_the_generated_ones() -> None:
 def fill_in(raw: str, values: dict[str, str]) -> dict[str, Any]:
     for placeholder, value in values.items():
         raw = raw.replace(placeholder, value)
-    return json.loads(raw)
+    event: dict[str, Any] = json.loads(raw)
+    return event
 
 
 @pytest.mark.parametrize("name", FILES)

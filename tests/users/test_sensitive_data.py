@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import logging
 from collections.abc import Iterator
 
 import pytest
 
-from shared.observability import logger
 from shared.settings import get_settings
 from tests.support.lambda_client import LambdaClient, LambdaResponse
+from tests.support.logs import CapturedLogs, captured_logs
 from tests.users.db import sql
 from tests.users.helpers import NEW_PASSWORD, PASSWORD, login, register
 
@@ -18,20 +16,16 @@ REJECTED_PASSWORD = "rejected-" + "x" * 130
 
 
 @pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
+def log_output() -> Iterator[CapturedLogs]:
     """Every line the function logs, formatted as in CloudWatch (with its extra keys)."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logger.addHandler(handler)
-    yield stream
-    logger.removeHandler(handler)
+    with captured_logs() as logs:
+        yield logs
 
 
 def test_nothing_sensitive_reaches_a_log_line_or_a_response(
     client: LambdaClient,
     database_url: str,
-    log_output: io.StringIO,
+    log_output: CapturedLogs,
 ) -> None:
     others: list[LambdaResponse] = []
     pairs: list[LambdaResponse] = []
@@ -86,7 +80,7 @@ def test_nothing_sensitive_reaches_a_log_line_or_a_response(
         get_settings().secret_key.get_secret_value(),
         *tokens,
     ]
-    logs = log_output.getvalue()
+    logs = log_output.text
     assert '"message":"login succeeded"' in logs, "the logs were not captured"
     for secret in secrets:
         assert secret not in logs

@@ -60,7 +60,7 @@ def assert_rejected(client: LambdaClient, token: str, code: str = "AUTH_INVALID_
 
 @pytest.fixture
 def user_id(client: LambdaClient) -> str:
-    return signed_up(client)["user"]["id"]
+    return str(signed_up(client)["user"]["id"])
 
 
 def test_a_well_formed_token_of_our_own_gets_in(client: LambdaClient, user_id: str) -> None:
