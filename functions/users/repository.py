@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.base import new_id
@@ -90,3 +90,8 @@ async def revoke_user_tokens(session: AsyncSession, user_id: uuid.UUID, now: dat
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+
+
+async def delete_refresh_tokens_expired_before(session: AsyncSession, cutoff: datetime) -> int:
+    result = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -146,3 +146,31 @@ def test_changing_the_password_revokes_every_refresh_token_of_the_user(
     assert refresh(client, phone["refresh_token"]).status_code == 401
     assert refresh(client, laptop["refresh_token"]).status_code == 401
     assert refresh(client, bob["refresh_token"]).status_code == 200
+
+
+def test_the_scheduled_purge_deletes_only_tokens_expired_over_a_day_ago(
+    client: LambdaClient, database_url: str
+) -> None:
+    from bookstore.lambda_context import LocalLambdaContext
+    from functions.users.app import handler
+
+    stale, recent, live = (signed_up(client, email=f"u{i}@example.org") for i in range(3))
+    for pair, expired_at in (
+        (stale, datetime.now(UTC) - timedelta(days=2)),
+        (recent, datetime.now(UTC) - timedelta(hours=1)),
+    ):
+        sql(
+            database_url,
+            "UPDATE refresh_tokens SET expires_at = $1 WHERE token_hash = $2",
+            expired_at,
+            token_digest(pair["refresh_token"]),
+        )
+
+    result = handler({"action": "purge-expired-refresh-tokens"}, LocalLambdaContext())
+
+    assert result == {"ok": True, "deleted": 1}
+    remaining = {
+        row["token_hash"] for row in sql(database_url, "SELECT token_hash FROM refresh_tokens")
+    }
+    assert remaining == {token_digest(recent["refresh_token"]), token_digest(live["refresh_token"])}
+    assert refresh(client, live["refresh_token"]).status_code == 200
