@@ -4,4 +4,4 @@ Kept as a constant so the Health function can answer readiness without importing
 start; `tests/test_migrations.py` fails when it differs from the migrations' head.
 """
 
-SCHEMA_HEAD = "0002_users"
+SCHEMA_HEAD = "0003_books"
