@@ -1,0 +1,61 @@
+"""Fixtures of the Books tests: a client on the real handler, tokens, and a way to add books."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from functions.books.app import handler
+from functions.books.isbn import isbn13_check_digit
+from shared.auth.tokens import create_access_token
+from shared.db.base import new_id
+from tests.support.lambda_client import LambdaClient
+
+AddBook = Callable[..., dict[str, Any]]
+
+
+def isbn13(serial: int) -> str:
+    """A valid ISBN-13 for a small number: 978-0-000-serial-check."""
+    first_twelve = f"978{serial:09d}"
+    return first_twelve + isbn13_check_digit(first_twelve)
+
+
+@pytest.fixture
+def client(database_url: str) -> LambdaClient:
+    return LambdaClient(handler)
+
+
+@pytest.fixture
+def admin_token() -> str:
+    return create_access_token(new_id(), "admin")[0]
+
+
+@pytest.fixture
+def customer_token() -> str:
+    return create_access_token(new_id(), "customer")[0]
+
+
+@pytest.fixture
+def add_book(client: LambdaClient, admin_token: str) -> AddBook:
+    """POSTs a book through the handler as an admin; any field can be overridden."""
+    serials = iter(range(1, 1_000_000))
+
+    def add(**fields: Any) -> dict[str, Any]:
+        serial = next(serials)
+        body = {
+            "isbn": isbn13(serial),
+            "title": f"Book {serial:04d}",
+            "author": "Ann Author",
+            "description": "A book.",
+            "genre": "Fiction",
+            "price": "10.00",
+            "stock": 5,
+            **fields,
+        }
+        response = client.post("/books", json_body=body, token=admin_token)
+        assert response.status_code == 201, response.body
+        return response.json()
+
+    return add
