@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "bookstore.commands.dev",
     "bookstore.commands.migrate",
+    "bookstore.commands.seed",
 )
 
 
