@@ -18,7 +18,7 @@ from shared.pagination import Page, PageParamsDep
 router = APIRouter(prefix="/books", tags=["books"])
 
 
-def catalog_filters(
+async def catalog_filters(
     q: Annotated[
         str | None,
         Query(

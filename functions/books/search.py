@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Float, bindparam, cast, func, literal, or_
-from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy import ColumnElement, Float, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 
 from shared.models.book import Book
 
@@ -20,11 +20,10 @@ MAX_QUERY_LENGTH = 200
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _WHITESPACE = re.compile(r"\s+")
 
-# A title hit outweighs any description hit: ts_rank gives description (weight C) words at most a
-# fraction of a title (weight A) word, and a close title adds up to this much on top.
+SCORE_TYPE = Float()
+# Fuzzy-only matches rank below every word match; among them a close title beats a close author.
 TITLE_SIMILARITY_WEIGHT = 0.5
 AUTHOR_SIMILARITY_WEIGHT = 0.25
-SCORE_TYPE = Float()
 
 
 def clean_query(raw: str | None) -> str | None:
@@ -41,8 +40,10 @@ def _query_param(text: str) -> ColumnElement[str]:
 
 def _tsquery(text: str) -> ColumnElement[object]:
     # websearch_to_tsquery never raises on user syntax: quotes, "or", "-" and stray operators are
-    # read as a search engine would, everything else as words.
-    return func.websearch_to_tsquery(literal("english", REGCONFIG), _query_param(text))
+    # read as a search engine would, everything else as words. As a scalar subquery it is an
+    # InitPlan, parsed once per execution even under a cached generic plan, not once per row.
+    parse = func.websearch_to_tsquery(literal("english", REGCONFIG), _query_param(text))
+    return select(parse.cast(TSQUERY)).scalar_subquery()
 
 
 def matches(text: str) -> ColumnElement[bool]:
@@ -55,12 +56,15 @@ def matches(text: str) -> ColumnElement[bool]:
 
 
 def relevance(text: str) -> ColumnElement[float]:
+    """1 + ts_rank for a word match (weights put title above author above description), else the
+    trigram closeness of title and author, below 1. Word similarity is computed only for the few
+    rows that need it: it is the costly part."""
     q = _query_param(text)
-    rank = cast(func.ts_rank(Book.search_vector, _tsquery(text)), SCORE_TYPE)
+    word_rank = cast(func.ts_rank(Book.search_vector, _tsquery(text)), SCORE_TYPE)
     title_similarity = cast(func.word_similarity(q, Book.title), SCORE_TYPE)
     author_similarity = cast(func.word_similarity(q, Book.author), SCORE_TYPE)
-    return (
-        rank
-        + title_similarity * TITLE_SIMILARITY_WEIGHT
-        + author_similarity * AUTHOR_SIMILARITY_WEIGHT
+    return case(
+        (Book.search_vector.bool_op("@@")(_tsquery(text)), 1.0 + word_rank),
+        else_=title_similarity * TITLE_SIMILARITY_WEIGHT
+        + author_similarity * AUTHOR_SIMILARITY_WEIGHT,
     )
