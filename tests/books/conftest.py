@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from functions.books.app import handler
-from functions.books.isbn import isbn13_check_digit
 from shared.auth.tokens import create_access_token
 from shared.db.base import new_id
+from tests.books.helpers import AddBook, isbn13
 from tests.support.lambda_client import LambdaClient
-
-AddBook = Callable[..., dict[str, Any]]
-
-
-def isbn13(serial: int) -> str:
-    """A valid ISBN-13 for a small number: 978-0-000-serial-check."""
-    first_twelve = f"978{serial:09d}"
-    return first_twelve + isbn13_check_digit(first_twelve)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.books import workers
-from tests.books.conftest import AddBook, isbn13
+from tests.books.helpers import AddBook, isbn13
 from tests.support.lambda_client import LambdaClient
 
 ROUNDS = 25

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from functions.books.app import handler
-from tests.books.conftest import isbn13
+from tests.books.helpers import isbn13
 from tests.support.databases import fetch, run
 from tests.support.lambda_client import invoke
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from shared.pagination import encode_cursor
-from tests.books.conftest import AddBook
+from tests.books.helpers import AddBook, ids, walk
 from tests.support.lambda_client import LambdaClient
 
 SORTS = ["title", "-title", "price", "-price", "release_date", "-release_date"]
@@ -17,25 +17,6 @@ TODAY = datetime.now(UTC).date()
 
 def day(offset: int) -> str:
     return (TODAY + timedelta(days=offset)).isoformat()
-
-
-def walk(client: LambdaClient, query: dict[str, str], limit: int = 4) -> list[dict[str, Any]]:
-    """Every item of every page, following next_cursor to the end."""
-    items: list[dict[str, Any]] = []
-    params = {**query, "limit": str(limit)}
-    while True:
-        response = client.get("/books", query=params)
-        assert response.status_code == 200, response.body
-        page = response.json()
-        assert len(page["items"]) <= limit
-        items.extend(page["items"])
-        if page["next_cursor"] is None:
-            return items
-        params["cursor"] = page["next_cursor"]
-
-
-def ids(items: list[dict[str, Any]]) -> list[str]:
-    return [item["id"] for item in items]
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import pytest
 
 from bookstore.events import http_api_event
 from functions.books.app import handler
-from tests.books.conftest import AddBook
-from tests.books.test_books_listing import ids, walk
+from tests.books.helpers import AddBook, ids, walk
 from tests.support.lambda_client import LambdaClient, invoke
 
 

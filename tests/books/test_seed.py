@@ -5,7 +5,7 @@ import pytest
 from bookstore.cli import main
 from bookstore.seed import DEFAULT_COUNT, seed_catalog
 from functions.books.isbn import normalise_isbn
-from tests.books.test_books_listing import walk
+from tests.books.helpers import walk
 from tests.support.databases import fetch, run
 from tests.support.lambda_client import LambdaClient
 
