@@ -162,7 +162,7 @@ def measure(
                 handler_ms.append(handler_time)
                 raw_ms.append(raw_time)
     plans = [run(explain(connection, *prepared[i])) for i in range(len(queries))]
-    return {"name": name, "handler": handler_ms, "raw": raw_ms, "plans": plans}
+    return {"name": name, "queries": queries, "handler": handler_ms, "raw": raw_ms, "plans": plans}
 
 
 async def explain(connection: asyncpg.Connection, sql: str, args: list[Any]) -> str:
@@ -235,8 +235,9 @@ def bench(runs: int) -> int:
     for result in results:
         seq_scans |= report(result, print)
     for result in results:
-        for plan in result["plans"][:1]:
-            print(f"\n--- plan: {result['name']}\n{plan}")
+        for query, plan in zip(result["queries"], result["plans"], strict=True):
+            shown = {k: v if k != "cursor" else "<50 pages in>" for k, v in query.items()}
+            print(f"\n--- plan: {result['name']} {shown}\n{plan}")
     print(f"\nsequential scan of books in any plan: {'YES' if seq_scans else 'no'}")
     return 1 if seq_scans else 0
 
