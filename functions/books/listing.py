@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal_column, tuple_
 
@@ -24,7 +24,6 @@ from shared.pagination import InvalidCursorError, decode_cursor, encode_cursor
 SortName = Literal[
     "relevance", "title", "-title", "price", "-price", "release_date", "-release_date"
 ]
-SORT_NAMES: tuple[str, ...] = get_args(SortName)
 
 # A missing release date sorts last both ways; these match the expression indexes of the model.
 release_asc_key = func.coalesce(Book.release_date, literal_column("'infinity'::date"))
@@ -64,7 +63,7 @@ class SortOrder:
         try:
             last_id = uuid.UUID(position["id"])
             last_key = self.load(position["k"])
-        except (TypeError, ValueError, ArithmeticError):
+        except (TypeError, ValueError, AttributeError, ArithmeticError):
             raise InvalidCursorError from None
         mine = tuple_(self.key, Book.id)
         theirs = tuple_(last_key, bindparam("after_id", last_id, type_=Book.id.type))
@@ -79,13 +78,15 @@ def _bound(value: Any, type_: Any) -> ColumnElement[Any]:
 
 
 def _load_title(value: Any) -> ColumnElement[Any]:
-    if not isinstance(value, str):
+    # A forged cursor must not smuggle in text PostgreSQL refuses (NUL, lone surrogates).
+    if not isinstance(value, str) or "\x00" in value:
         raise TypeError
+    value.encode("utf-8")
     return _bound(value, Book.title.type)
 
 
 def _load_price(value: Any) -> ColumnElement[Any]:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not Decimal(value).is_finite():
         raise TypeError
     return _bound(Decimal(value), Book.price.type)
 
