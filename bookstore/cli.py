@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bookstore.commands.create_admin",
     "bookstore.commands.dev",
     "bookstore.commands.migrate",
+    "bookstore.commands.seed",
 )
 
 

@@ -1,0 +1,246 @@
+"""GET /books at 100 000 books: the real handler against the same SQL run directly with asyncpg.
+
+    uv run python bench/books_bench.py [--books 100000] [--runs 300] [--keep]
+
+Creates its own database on the server of BENCH_DATABASE_URL (else TEST_DATABASE_URL, else
+postgresql://postgres@127.0.0.1:5432/postgres), migrates it, COPYs the sample catalog in, then for
+each scenario prints p50/p99 through the handler, p50/p99 of the raw query, their ratios, and the
+query plan (EXPLAIN ANALYZE), flagging any sequential scan of books. Drops the database at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+# Read when the shared layer is imported: quiet logs, no tracing, as in a deployed function.
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "books-bench")
+
+import asyncpg
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.engine import make_url
+
+from bookstore.catalog.generator import generate_catalog
+from bookstore.events import http_api_event
+from bookstore.lambda_context import LocalLambdaContext
+from functions.books import repository, service
+from functions.books.app import handler
+from functions.books.listing import sort_order
+from functions.books.router import catalog_filters
+from functions.books.schemas import parse_money
+from shared.db.base import new_id
+from shared.db.engine import dispose_engine
+from shared.lambda_handler import process_event_loop
+
+COLUMNS = (
+    "id",
+    "isbn",
+    "title",
+    "author",
+    "description",
+    "genre",
+    "price",
+    "stock",
+    "release_date",
+)
+SEARCHES = ("dragon", "hobit", "silent garden", "tolkien", "murder in the old quarter", "recipes")
+
+
+def server_url() -> str:
+    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL"):
+        if os.environ.get(name):
+            return os.environ[name]
+    return "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+def run(coroutine: Any) -> Any:
+    return process_event_loop().run_until_complete(coroutine)
+
+
+async def admin(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(dsn(url))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def load_books(database_dsn: str, count: int) -> float:
+    today = datetime.now(UTC).date()
+    records = [
+        (
+            new_id(),
+            b.isbn,
+            b.title,
+            b.author,
+            b.description,
+            b.genre,
+            b.price,
+            b.stock,
+            b.release_date,
+        )
+        for b in generate_catalog(count, today=today)
+    ]
+    connection = await asyncpg.connect(database_dsn)
+    try:
+        started = time.perf_counter()
+        await connection.copy_records_to_table("books", records=records, columns=COLUMNS)
+        await connection.execute("VACUUM ANALYZE books")
+        return time.perf_counter() - started
+    finally:
+        await connection.close()
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def compiled_sql(query: dict[str, str]) -> tuple[str, list[Any]]:
+    """The exact statement the handler runs for `query`, as SQL text and positional arguments."""
+    money = {k: parse_money(query[k]) for k in ("min_price", "max_price") if k in query}
+    filters = run(catalog_filters(q=query.get("q"), author=query.get("author"), **money))
+    sort = query.get("sort") or ("relevance" if filters.q else "title")
+    statement = repository.list_statement(
+        filters,
+        sort_order(sort, filters.q),  # type: ignore[arg-type]
+        cursor=query.get("cursor"),
+        limit=int(query.get("limit", 20)),
+        today=service.today(),
+    )
+    compiled = statement.compile(dialect=asyncpg_dialect())
+    values = compiled.construct_params()
+    return compiled.string, [values[name] for name in compiled.positiontup or ()]
+
+
+def measure(
+    name: str, queries: list[dict[str, str]], connection: asyncpg.Connection, runs: int
+) -> dict[str, Any]:
+    handler_ms: list[float] = []
+    raw_ms: list[float] = []
+    prepared = [compiled_sql(query) for query in queries]
+    events = [urlencode(query) for query in queries]
+
+    async def raw_once(sql: str, args: list[Any]) -> float:
+        started = time.perf_counter()
+        await connection.fetch(sql, *args)
+        return (time.perf_counter() - started) * 1000
+
+    def handler_once(raw_query: str) -> float:
+        event = http_api_event("GET", "/books", query=raw_query)
+        started = time.perf_counter()
+        response = handler(event, LocalLambdaContext())
+        elapsed = (time.perf_counter() - started) * 1000
+        if response["statusCode"] != 200:
+            raise SystemExit(f"{name}: {response['statusCode']} {response['body'][:300]}")
+        return elapsed
+
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):  # metric lines
+        for index in range(runs + 20):  # the first 20 warm both paths up
+            which = index % len(queries)
+            handler_time = handler_once(events[which])
+            raw_time = run(raw_once(*prepared[which]))
+            if index >= 20:
+                handler_ms.append(handler_time)
+                raw_ms.append(raw_time)
+    plans = [run(explain(connection, *prepared[i])) for i in range(len(queries))]
+    return {"name": name, "queries": queries, "handler": handler_ms, "raw": raw_ms, "plans": plans}
+
+
+async def explain(connection: asyncpg.Connection, sql: str, args: list[Any]) -> str:
+    rows = await connection.fetch("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, *args)
+    return "\n".join(row[0] for row in rows)
+
+
+def deep_cursor(pages: int) -> str:
+    cursor: str | None = None
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+        for _ in range(pages):
+            query = {"limit": "20", **({"cursor": cursor} if cursor else {})}
+            event = http_api_event("GET", "/books", query=urlencode(query))
+            cursor = json.loads(handler(event, LocalLambdaContext())["body"])["next_cursor"]
+    assert cursor is not None
+    return cursor
+
+
+def report(result: dict[str, Any], show: Callable[[str], None]) -> bool:
+    h50, h99 = percentile(result["handler"], 0.5), percentile(result["handler"], 0.99)
+    r50, r99 = percentile(result["raw"], 0.5), percentile(result["raw"], 0.99)
+    show(
+        f"{result['name']:<28} handler p50 {h50:6.2f} ms  p99 {h99:6.2f} ms | "
+        f"raw p50 {r50:6.2f} ms  p99 {r99:6.2f} ms | ratio p50 {h50 / r50:4.2f}  p99 {h99 / r99:4.2f}"
+        f"  (mean handler {statistics.fmean(result['handler']):.2f} ms)"
+    )
+    return any("Seq Scan on books" in plan for plan in result["plans"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--books", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    arguments = parser.parse_args()
+
+    server = server_url()
+    database = f"books_bench_{os.getpid()}"
+    run(admin(server, f'CREATE DATABASE "{database}"'))
+    os.environ["DATABASE_URL"] = dsn(server, database)
+    try:
+        from functions.migrations import runner
+
+        runner.run("upgrade")
+        seconds = run(load_books(os.environ["DATABASE_URL"], arguments.books))
+        print(f"loaded {arguments.books} books with COPY in {seconds:.1f} s (indexes included)")
+        return bench(arguments.runs)
+    finally:
+        run(dispose_engine())
+        if not arguments.keep:
+            run(admin(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+def bench(runs: int) -> int:
+    scenarios = {
+        "search q": [{"q": q} for q in SEARCHES],
+        "author filter": [{"author": a} for a in ("nakamura", "Okafor", "jane austen")],
+        "price range, sort -price": [
+            {"min_price": "10.00", "max_price": "20.00", "sort": "-price"},
+            {"min_price": "25", "max_price": "30", "sort": "price"},
+        ],
+        "deep page (50 pages in)": [{"limit": "20", "cursor": deep_cursor(50)}],
+    }
+    connection = run(asyncpg.connect(os.environ["DATABASE_URL"]))
+    try:
+        results = [measure(name, queries, connection, runs) for name, queries in scenarios.items()]
+    finally:
+        run(connection.close())
+    seq_scans = False
+    for result in results:
+        seq_scans |= report(result, print)
+    for result in results:
+        for query, plan in zip(result["queries"], result["plans"], strict=True):
+            shown = {k: v if k != "cursor" else "<50 pages in>" for k, v in query.items()}
+            print(f"\n--- plan: {result['name']} {shown}\n{plan}")
+    print(f"\nsequential scan of books in any plan: {'YES' if seq_scans else 'no'}")
+    return 1 if seq_scans else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""What `GET /books` filters and sorts on, and its keyset cursors.
+
+Every sort is a pair (key, id), both in one direction, and a cursor holds the pair of the last row
+served: the next page is the rows strictly after it. Rows inserted or deleted meanwhile never shift
+a page, for relevance too, since a book's score depends only on the book and the query.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal_column, tuple_
+
+from functions.books import search
+from shared.models.book import Book
+from shared.pagination import InvalidCursorError, decode_cursor, encode_cursor
+
+SortName = Literal[
+    "relevance", "title", "-title", "price", "-price", "release_date", "-release_date"
+]
+
+# A missing release date sorts last both ways; these match the expression indexes of the model.
+release_asc_key = func.coalesce(Book.release_date, literal_column("'infinity'::date"))
+release_desc_key = func.coalesce(Book.release_date, literal_column("'-infinity'::date"))
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFilters:
+    q: str | None = None
+    author: str | None = None
+    genre: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    available: bool | None = None
+    upcoming: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SortOrder:
+    name: SortName
+    key: ColumnElement[Any]
+    descending: bool
+    # The last row's key as JSON, and back to a bound SQL value comparable with `key`.
+    dump: Callable[[Mapping[str, Any]], Any]
+    load: Callable[[Any], ColumnElement[Any]]
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        if self.descending:
+            return [self.key.desc(), Book.id.desc()]
+        return [self.key.asc(), Book.id.asc()]
+
+    def after(self, cursor: str) -> ColumnElement[bool]:
+        """Rows strictly after the cursor's row, in this order."""
+        position = decode_cursor(cursor)
+        if position.get("s") != self.name or set(position) != {"s", "k", "id"}:
+            raise InvalidCursorError
+        try:
+            last_id = uuid.UUID(position["id"])
+            last_key = self.load(position["k"])
+        except (TypeError, ValueError, AttributeError, ArithmeticError):
+            raise InvalidCursorError from None
+        mine = tuple_(self.key, Book.id)
+        theirs = tuple_(last_key, bindparam("after_id", last_id, type_=Book.id.type))
+        return mine < theirs if self.descending else mine > theirs
+
+    def cursor_of(self, row: Mapping[str, Any]) -> str:
+        return encode_cursor({"s": self.name, "k": self.dump(row), "id": str(row["id"])})
+
+
+def _bound(value: Any, type_: Any) -> ColumnElement[Any]:
+    return bindparam("after_key", value, type_=type_)
+
+
+def _load_title(value: Any) -> ColumnElement[Any]:
+    # A forged cursor must not smuggle in text PostgreSQL refuses (NUL, lone surrogates).
+    if not isinstance(value, str) or "\x00" in value:
+        raise TypeError
+    value.encode("utf-8")
+    return _bound(value, Book.title.type)
+
+
+def _load_price(value: Any) -> ColumnElement[Any]:
+    if not isinstance(value, str) or not Decimal(value).is_finite():
+        raise TypeError
+    return _bound(Decimal(value), Book.price.type)
+
+
+def _release_loader(sentinel: str) -> Callable[[Any], ColumnElement[Any]]:
+    def load(value: Any) -> ColumnElement[Any]:
+        if value is not None and not isinstance(value, str):
+            raise TypeError
+        day = None if value is None else date.fromisoformat(value)
+        return func.coalesce(_bound(day, Date()), literal_column(f"'{sentinel}'::date"))
+
+    return load
+
+
+def _load_score(value: Any) -> ColumnElement[Any]:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise TypeError
+    return _bound(float(value), search.SCORE_TYPE)
+
+
+def _release_dump(row: Mapping[str, Any]) -> str | None:
+    return None if row["release_date"] is None else row["release_date"].isoformat()
+
+
+def sort_order(name: SortName, q: str | None) -> SortOrder:
+    """`relevance` needs a query; without one it is the default title order."""
+    if name == "relevance" and q is not None:
+        return SortOrder(name, search.relevance(q), True, lambda row: row["score"], _load_score)
+    if name in ("price", "-price"):
+        return SortOrder(
+            name, Book.price, name == "-price", lambda row: str(row["price"]), _load_price
+        )
+    if name == "release_date":
+        return SortOrder(name, release_asc_key, False, _release_dump, _release_loader("infinity"))
+    if name == "-release_date":
+        return SortOrder(name, release_desc_key, True, _release_dump, _release_loader("-infinity"))
+    return SortOrder(
+        "-title" if name == "-title" else "title",
+        Book.title,
+        name == "-title",
+        lambda row: row["title"],
+        _load_title,
+    )
+
+
+def _contains(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def released(today: date) -> ColumnElement[bool]:
+    return release_desc_key <= today
+
+
+def available(today: date) -> ColumnElement[bool]:
+    return and_(released(today), Book.stock > 0)
+
+
+def conditions(filters: CatalogFilters, today: date) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the filters: live books, and each filter that was given."""
+    where: list[ColumnElement[bool]] = [Book.deleted_at.is_(None)]
+    if filters.q is not None:
+        where.append(search.matches(filters.q))
+    if filters.author is not None:
+        where.append(Book.author.ilike(_contains(filters.author), escape="\\"))
+    if filters.genre is not None:
+        where.append(func.lower(Book.genre) == func.lower(filters.genre))
+    if filters.min_price is not None:
+        where.append(Book.price >= filters.min_price)
+    if filters.max_price is not None:
+        where.append(Book.price <= filters.max_price)
+    if filters.available is True:
+        where.append(available(today))
+    elif filters.available is False:
+        where.append(~available(today))
+    if filters.upcoming is True:
+        # release_date > today, said with the index's key so the index can serve it.
+        where.append(and_(release_asc_key > today, Book.release_date.is_not(None)))
+    elif filters.upcoming is False:
+        where.append(released(today))
+    return where

@@ -1,0 +1,96 @@
+"""Queries of the catalog. Never commits: the request's session owns the transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, RowMapping, Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from functions.books.listing import CatalogFilters, SortOrder, available, conditions
+from shared.models.book import Book
+
+ISBN_UNIQUE_INDEX = "uq_books_isbn_live"
+_books = Book.__table__
+
+
+def book_columns(today: date) -> list[ColumnElement[Any]]:
+    """The columns of the public Book, `available` computed for `today`."""
+    return [
+        Book.id,
+        Book.isbn,
+        Book.title,
+        Book.author,
+        Book.description,
+        Book.genre,
+        Book.price,
+        Book.stock,
+        Book.release_date,
+        available(today).label("available"),
+        Book.created_at,
+        Book.updated_at,
+    ]
+
+
+def list_statement(
+    filters: CatalogFilters, order: SortOrder, *, cursor: str | None, limit: int, today: date
+) -> Select[Any]:
+    """One page of live books plus one more row, which tells whether a next page exists."""
+    columns = book_columns(today)
+    if order.name == "relevance":
+        columns.append(order.key.label("score"))
+    statement = select(*columns).where(*conditions(filters, today))
+    if cursor is not None:
+        statement = statement.where(order.after(cursor))
+    return statement.order_by(*order.order_by()).limit(limit + 1)
+
+
+async def list_books(session: AsyncSession, statement: Select[Any]) -> Sequence[RowMapping]:
+    connection = await session.connection()
+    return (await connection.execute(statement)).mappings().all()
+
+
+async def get_book(session: AsyncSession, book_id: uuid.UUID, today: date) -> RowMapping | None:
+    statement = select(*book_columns(today)).where(Book.id == book_id, Book.deleted_at.is_(None))
+    connection = await session.connection()
+    return (await connection.execute(statement)).mappings().one_or_none()
+
+
+async def insert_book(session: AsyncSession, values: Mapping[str, Any], today: date) -> RowMapping:
+    statement = insert(_books).values(**values).returning(*book_columns(today))
+    connection = await session.connection()
+    return (await connection.execute(statement)).mappings().one()
+
+
+async def update_book(
+    session: AsyncSession, book_id: uuid.UUID, changes: Mapping[str, Any], today: date
+) -> RowMapping | None:
+    """Sets only the given columns, in one statement: concurrent updates of other fields survive."""
+    statement = (
+        update(_books)
+        .where(Book.id == book_id, Book.deleted_at.is_(None))
+        .values(**changes)
+        .returning(*book_columns(today))
+    )
+    connection = await session.connection()
+    return (await connection.execute(statement)).mappings().one_or_none()
+
+
+async def soft_delete_book(session: AsyncSession, book_id: uuid.UUID) -> bool:
+    statement = (
+        update(_books)
+        .where(Book.id == book_id, Book.deleted_at.is_(None))
+        .values(deleted_at=func.now())
+        .returning(Book.id)
+    )
+    connection = await session.connection()
+    return (await connection.execute(statement)).first() is not None
+
+
+def is_isbn_conflict(error: IntegrityError) -> bool:
+    cause = getattr(error.orig, "__cause__", None)
+    return getattr(cause, "constraint_name", None) == ISBN_UNIQUE_INDEX

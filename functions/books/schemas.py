@@ -1,0 +1,156 @@
+"""Request and response bodies of the Books function."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from functions.books.isbn import InvalidIsbnError, normalise_isbn
+
+MAX_PRICE = Decimal("99999999.99")
+MAX_STOCK = 2_147_483_647  # PostgreSQL integer
+MONEY_PATTERN = r"^\d{1,8}(\.\d{1,2})?$"
+_MONEY = re.compile(MONEY_PATTERN)
+_CENTS = Decimal("0.01")
+MONEY_RULE = (
+    'a decimal string with at most two places, 0.00 to 99999999.99: "12.99", "12.5" and "12" are '
+    "accepted (and answered as two places); JSON numbers, signs and exponents are refused"
+)
+
+
+def parse_money(value: Any) -> Decimal:
+    if not isinstance(value, str) or not _MONEY.fullmatch(value):
+        raise PydanticCustomError("money", "Price must be " + MONEY_RULE)
+    return Decimal(value).quantize(_CENTS)
+
+
+def format_money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+_MONEY_SCHEMA = {"type": "string", "pattern": MONEY_PATTERN, "examples": ["12.99"]}
+MoneyIn = Annotated[
+    Decimal, BeforeValidator(parse_money), WithJsonSchema(_MONEY_SCHEMA, mode="validation")
+]
+MoneyOut = Annotated[
+    Decimal,
+    PlainSerializer(format_money, return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["12.99"]}, mode="serialization"),
+]
+
+
+def _storable(value: str) -> str:
+    # PostgreSQL text holds neither NUL nor lone surrogates; refusing them here keeps them from
+    # turning into a database error.
+    if "\x00" in value:
+        raise PydanticCustomError("text", "Text may not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("text", "Text must be valid Unicode") from None
+    return value
+
+
+def _isbn(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("isbn", "ISBN must be a string")
+    try:
+        return normalise_isbn(value)
+    except InvalidIsbnError as error:
+        raise PydanticCustomError(
+            "isbn", "Invalid ISBN: {reason}", {"reason": str(error)}
+        ) from None
+
+
+def _text(min_length: int, max_length: int) -> Any:
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_storable),
+    ]
+
+
+Isbn = Annotated[
+    str,
+    BeforeValidator(_isbn),
+    WithJsonSchema(
+        {"type": "string", "examples": ["978-0-261-10221-7", "0261102214"]}, mode="validation"
+    ),
+]
+Title = _text(1, 300)
+Author = _text(1, 200)
+Description = _text(0, 10_000)
+Genre = _text(1, 50)
+Stock = Annotated[int, Field(ge=0, le=MAX_STOCK, strict=True)]
+
+
+class BookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    isbn: Isbn = Field(description="ISBN-13, or ISBN-10 (stored as ISBN-13); check digit verified")
+    title: Title
+    author: Author
+    description: Description = ""
+    genre: Genre
+    price: MoneyIn = Field(description="Price as " + MONEY_RULE)
+    stock: Stock = 0
+    release_date: date | None = Field(default=None, description="Null means already released")
+
+
+class BookUpdate(BaseModel):
+    """Only the fields sent are changed; `release_date` may be set to null, the others may not."""
+
+    model_config = ConfigDict(extra="forbid")
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"release_date"})
+
+    isbn: Isbn | None = None
+    title: Title | None = None
+    author: Author | None = None
+    description: Description | None = None
+    genre: Genre | None = None
+    price: MoneyIn | None = Field(default=None, description="Price as " + MONEY_RULE)
+    stock: Stock | None = None
+    release_date: date | None = None
+
+    @field_validator("isbn", "title", "author", "description", "genre", "price", "stock")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise PydanticCustomError("not_null", "This field may be changed but not set to null")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+class BookPublic(BaseModel):
+    id: uuid.UUID
+    isbn: str = Field(description="ISBN-13")
+    title: str
+    author: str
+    description: str
+    genre: str
+    price: MoneyOut
+    stock: int
+    release_date: date | None
+    available: bool = Field(
+        description="Released (no release date, or not in the future), stock > 0"
+    )
+    created_at: datetime
+    updated_at: datetime
