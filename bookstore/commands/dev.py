@@ -33,6 +33,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-migrate", action="store_true", help="skip the upgrade to head at startup"
     )
+    parser.add_argument(
+        "--seed",
+        action="store_true",
+        help="load the sample catalog (idempotent) before serving, to browse and search at once",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -47,6 +52,10 @@ def run(arguments: argparse.Namespace) -> int:
     all_functions = functions(template)
     if not arguments.no_migrate:
         _migrate(FunctionWorker(all_functions["MigrationsFunction"]))
+    if arguments.seed:
+        from bookstore.seed import seed_catalog
+
+        print(f"sample catalog: {seed_catalog(database_url)} books")
 
     routes = http_routes(template)
     workers = {name: FunctionWorker(all_functions[name]) for name in {r.function for r in routes}}
@@ -54,7 +63,9 @@ def run(arguments: argparse.Namespace) -> int:
     base = f"http://{arguments.host}:{arguments.port}"
     for route in routes:
         print(f"  {route.route_key:<32} -> {route.function}")
-    print(f"Serving on {base}  (docs: {base}/health/docs)  Ctrl-C to stop")
+    print(
+        f"Serving on {base}  (docs: {base}/books/docs, /users/docs, /health/docs)  Ctrl-C to stop"
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
