@@ -43,7 +43,7 @@ class PageParams(BaseModel):
         return None if self.cursor is None else decode_cursor(self.cursor)
 
 
-def page_params(
+async def page_params(  # async: no worker thread per request (see shared.auth.dependencies)
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=1024, description="`next_cursor` of the previous page")
