@@ -26,6 +26,7 @@ _IDLE_SINCE = "bookstore_idle_since"
 
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
+_autocommit_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
 
 def connect_args(settings: Settings) -> dict[str, Any]:
@@ -93,10 +94,24 @@ def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
     return _sessionmaker
 
 
+def get_autocommit_sessionmaker() -> async_sessionmaker[AsyncSession]:
+    """Sessions whose statements each commit on their own: no BEGIN and COMMIT round trips.
+
+    Same pool as `get_sessionmaker()`; the isolation level is a flag on the driver connection,
+    set at checkout and reset at checkin without a round trip.
+    """
+    global _autocommit_sessionmaker
+    if _autocommit_sessionmaker is None:
+        autocommit = get_engine().execution_options(isolation_level="AUTOCOMMIT")
+        _autocommit_sessionmaker = async_sessionmaker(autocommit, expire_on_commit=False)
+    return _autocommit_sessionmaker
+
+
 async def dispose_engine() -> None:
     """Close every pooled connection and forget the engine (tests, and settings changes)."""
-    global _engine, _sessionmaker
+    global _engine, _sessionmaker, _autocommit_sessionmaker
     if _engine is not None:
         await _engine.dispose()
     _engine = None
     _sessionmaker = None
+    _autocommit_sessionmaker = None
