@@ -17,8 +17,9 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,8 +29,7 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "books-bench")
 
 import asyncpg
-from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 
 from bookstore.catalog.generator import generate_catalog
 from bookstore.events import http_api_event
@@ -71,7 +71,7 @@ def dsn(url: str, database: str | None = None) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def run(coroutine: Any) -> Any:
+def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
     return process_event_loop().run_until_complete(coroutine)
 
 
@@ -114,10 +114,25 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def asyncpg_dialect() -> Dialect:
+    # Looked up through the URL, whose API is typed: the dialect class's constructor is not.
+    return make_url("postgresql+asyncpg://").get_dialect()()
+
+
+def money(query: dict[str, str], name: str) -> Decimal | None:
+    return parse_money(query[name]) if name in query else None
+
+
 def compiled_sql(query: dict[str, str]) -> tuple[str, list[Any]]:
     """The exact statement the handler runs for `query`, as SQL text and positional arguments."""
-    money = {k: parse_money(query[k]) for k in ("min_price", "max_price") if k in query}
-    filters = run(catalog_filters(q=query.get("q"), author=query.get("author"), **money))
+    filters = run(
+        catalog_filters(
+            q=query.get("q"),
+            author=query.get("author"),
+            min_price=money(query, "min_price"),
+            max_price=money(query, "max_price"),
+        )
+    )
     sort = query.get("sort") or ("relevance" if filters.q else "title")
     statement = repository.list_statement(
         filters,

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal_column, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    RowMapping,
+    SQLColumnExpression,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    tuple_,
+)
 
 from functions.books import search
 from shared.models.book import Book
@@ -44,10 +54,11 @@ class CatalogFilters:
 @dataclass(frozen=True, slots=True)
 class SortOrder:
     name: SortName
-    key: ColumnElement[Any]
+    # A Core expression, or the model's column attribute itself (Book.title, Book.price).
+    key: SQLColumnExpression[Any]
     descending: bool
     # The last row's key as JSON, and back to a bound SQL value comparable with `key`.
-    dump: Callable[[Mapping[str, Any]], Any]
+    dump: Callable[[RowMapping], Any]
     load: Callable[[Any], ColumnElement[Any]]
 
     def order_by(self) -> list[ColumnElement[Any]]:
@@ -69,7 +80,7 @@ class SortOrder:
         theirs = tuple_(last_key, bindparam("after_id", last_id, type_=Book.id.type))
         return mine < theirs if self.descending else mine > theirs
 
-    def cursor_of(self, row: Mapping[str, Any]) -> str:
+    def cursor_of(self, row: RowMapping) -> str:
         return encode_cursor({"s": self.name, "k": self.dump(row), "id": str(row["id"])})
 
 
@@ -107,7 +118,7 @@ def _load_score(value: Any) -> ColumnElement[Any]:
     return _bound(float(value), search.SCORE_TYPE)
 
 
-def _release_dump(row: Mapping[str, Any]) -> str | None:
+def _release_dump(row: RowMapping) -> str | None:
     return None if row["release_date"] is None else row["release_date"].isoformat()
 
 

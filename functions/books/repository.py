@@ -7,7 +7,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, func, insert, select, update
+from sqlalchemy import (
+    RowMapping,
+    Select,
+    SQLColumnExpression,
+    Table,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,10 +24,11 @@ from functions.books.listing import CatalogFilters, SortOrder, available, condit
 from shared.models.book import Book
 
 ISBN_UNIQUE_INDEX = "uq_books_isbn_live"
-_books = Book.__table__
+# `Book.__table__` is typed as any FromClause; the same object, found in the metadata, is a Table.
+_books: Table = Book.metadata.tables[Book.__tablename__]
 
 
-def book_columns(today: date) -> list[ColumnElement[Any]]:
+def book_columns(today: date) -> list[SQLColumnExpression[Any]]:
     """The columns of the public Book, `available` computed for `today`."""
     return [
         Book.id,
@@ -38,7 +48,7 @@ def book_columns(today: date) -> list[ColumnElement[Any]]:
 
 def list_statement(
     filters: CatalogFilters, order: SortOrder, *, cursor: str | None, limit: int, today: date
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """One page of live books plus one more row, which tells whether a next page exists."""
     columns = book_columns(today)
     if order.name == "relevance":
@@ -49,7 +59,9 @@ def list_statement(
     return statement.order_by(*order.order_by()).limit(limit + 1)
 
 
-async def list_books(session: AsyncSession, statement: Select[Any]) -> Sequence[RowMapping]:
+async def list_books(
+    session: AsyncSession, statement: Select[*tuple[Any, ...]]
+) -> Sequence[RowMapping]:
     connection = await session.connection()
     return (await connection.execute(statement)).mappings().all()
 

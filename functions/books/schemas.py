@@ -78,12 +78,7 @@ def _isbn(value: Any) -> str:
         ) from None
 
 
-def _text(min_length: int, max_length: int) -> Any:
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_storable),
-    ]
+_STORABLE = AfterValidator(_storable)
 
 
 Isbn = Annotated[
@@ -93,10 +88,20 @@ Isbn = Annotated[
         {"type": "string", "examples": ["978-0-261-10221-7", "0261102214"]}, mode="validation"
     ),
 ]
-Title = _text(1, 300)
-Author = _text(1, 200)
-Description = _text(0, 10_000)
-Genre = _text(1, 50)
+# Plain `Annotated` aliases, as in the other schemas: a `type` statement would make each one a
+# named definition in the OpenAPI document.
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), _STORABLE
+]
+Author = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _STORABLE
+]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=0, max_length=10_000), _STORABLE
+]
+Genre = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _STORABLE
+]
 Stock = Annotated[int, Field(ge=0, le=MAX_STOCK, strict=True)]
 
 

@@ -47,6 +47,7 @@ def add_book(client: LambdaClient, admin_token: str) -> AddBook:
         }
         response = client.post("/books", json_body=body, token=admin_token)
         assert response.status_code == 201, response.body
-        return response.json()
+        book: dict[str, Any] = response.json()
+        return book
 
     return add

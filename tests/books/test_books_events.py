@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,28 +10,29 @@ from functions.books.app import handler
 from tests.books.helpers import isbn13
 from tests.support.databases import fetch, run
 from tests.support.lambda_client import invoke
+from tests.support.sample_events import event_files, load_event
 
-EVENTS_DIR = Path(__file__).resolve().parents[2] / "events" / "books"
 SAMPLE_BOOK_ID = "0193a5c0-4b1e-7c2a-9f00-00000000b001"
 TOKEN_PLACEHOLDER = "REPLACE_WITH_ADMIN_ACCESS_TOKEN"
 EXPECTED_STATUS = {
-    "list-books.json": 200,
-    "search-books.json": 200,
-    "filter-books.json": 200,
-    "get-book.json": 200,
-    "get-unknown-book.json": 404,
-    "create-book.json": 201,
-    "create-book-without-token.json": 401,
-    "patch-book.json": 200,
-    "delete-book.json": 204,
-    "get-books-openapi.json": 200,
+    "books/list-books.json": 200,
+    "books/search-books.json": 200,
+    "books/filter-books.json": 200,
+    "books/get-book.json": 200,
+    "books/get-unknown-book.json": 404,
+    "books/create-book.json": 201,
+    "books/create-book-without-token.json": 401,
+    "books/patch-book.json": 200,
+    "books/delete-book.json": 204,
+    "books/get-books-openapi.json": 200,
 }
 
 
-def load_event(name: str, admin_token: str) -> dict[str, Any]:
-    """The event as `sam local invoke -e` would send it, with a real token in the placeholder."""
-    text = (EVENTS_DIR / name).read_text().replace(TOKEN_PLACEHOLDER, admin_token)
-    event: dict[str, Any] = json.loads(text)
+def with_token(event: dict[str, Any], admin_token: str) -> dict[str, Any]:
+    """The event with a real token where the committed file has the placeholder."""
+    headers: dict[str, str] = event.get("headers") or {}
+    for name, value in headers.items():
+        headers[name] = value.replace(TOKEN_PLACEHOLDER, admin_token)
     return event
 
 
@@ -53,14 +52,14 @@ def sample_book(database_url: str) -> None:
 
 
 def test_every_books_event_file_has_an_expected_answer() -> None:
-    assert {path.name for path in EVENTS_DIR.glob("*.json")} == set(EXPECTED_STATUS)
+    assert set(event_files("books")) == set(EXPECTED_STATUS)
 
 
-@pytest.mark.parametrize(("name", "status"), sorted(EXPECTED_STATUS.items()))
+@pytest.mark.parametrize(("path", "status"), sorted(EXPECTED_STATUS.items()))
 def test_books_sample_event_is_answered(
-    name: str, status: int, sample_book: None, admin_token: str
+    path: str, status: int, sample_book: None, admin_token: str
 ) -> None:
-    event = load_event(name, admin_token)
+    event = with_token(load_event(path), admin_token)
 
     response = invoke(handler, event)
 
@@ -71,6 +70,6 @@ def test_books_sample_event_is_answered(
 def test_the_search_event_finds_the_sample_book_despite_its_typo(
     sample_book: None, admin_token: str
 ) -> None:
-    response = invoke(handler, load_event("search-books.json", admin_token))
+    response = invoke(handler, with_token(load_event("books/search-books.json"), admin_token))
 
     assert [item["id"] for item in response.json()["items"]] == [SAMPLE_BOOK_ID]
