@@ -32,6 +32,7 @@ import asyncpg
 from sqlalchemy.engine import Dialect, make_url
 
 from bookstore.catalog.generator import generate_catalog
+from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books import repository, service
@@ -64,19 +65,12 @@ def server_url() -> str:
     return "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def dsn(url: str, database: str | None = None) -> str:
-    parsed = make_url(url).set(drivername="postgresql")
-    if database is not None:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
-
-
 def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
     return process_event_loop().run_until_complete(coroutine)
 
 
 async def admin(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(dsn(url))
+    connection = await asyncpg.connect(asyncpg_dsn(url))
     try:
         await connection.execute(statement)
     finally:
@@ -217,7 +211,7 @@ def main() -> int:
     server = server_url()
     database = f"books_bench_{os.getpid()}"
     run(admin(server, f'CREATE DATABASE "{database}"'))
-    os.environ["DATABASE_URL"] = dsn(server, database)
+    os.environ["DATABASE_URL"] = asyncpg_dsn(server, database)
     try:
         from functions.migrations import runner
 

@@ -13,6 +13,8 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from bookstore.dsn import asyncpg_dsn
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = PROJECT_ROOT / ".local" / "postgres"
 
@@ -48,7 +50,7 @@ def ensure_database(server_url: str, database: str) -> str:
     """Create `database` on the server when missing; answers its URL."""
 
     async def create() -> None:
-        connection = await asyncpg.connect(_asyncpg_dsn(server_url))
+        connection = await asyncpg.connect(asyncpg_dsn(server_url))
         try:
             exists = await connection.fetchval(
                 "SELECT 1 FROM pg_database WHERE datname = $1", database
@@ -60,8 +62,3 @@ def ensure_database(server_url: str, database: str) -> str:
 
     asyncio.run(create())
     return database_url(server_url, database)
-
-
-def _asyncpg_dsn(url: str) -> str:
-    parsed = make_url(url).set(drivername="postgresql")
-    return parsed.render_as_string(hide_password=False)

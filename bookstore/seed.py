@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
 from bookstore.catalog.generator import SampleBook, generate_catalog
+from bookstore.dsn import asyncpg_dsn
 from shared.db.base import new_id
 
 DEFAULT_COUNT = 600
@@ -28,10 +28,6 @@ WHERE (books.title, books.author, books.description, books.genre, books.price, b
     IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.author, EXCLUDED.description, EXCLUDED.genre,
                       EXCLUDED.price, EXCLUDED.stock, EXCLUDED.release_date)
 """
-
-
-def asyncpg_dsn(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def upsert_books(connection: asyncpg.Connection, books: Iterable[SampleBook]) -> int:

@@ -78,7 +78,7 @@ def test_an_upgrade_waits_while_another_run_holds_the_migration_lock(
 ) -> None:
     import asyncpg
 
-    from tests.support.databases import asyncpg_dsn
+    from bookstore.dsn import asyncpg_dsn
 
     lock_key = MIGRATION_LOCK_KEY
     holder = run(asyncpg.connect(asyncpg_dsn(empty_database_url)))

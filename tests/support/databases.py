@@ -9,8 +9,8 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
+from bookstore.dsn import asyncpg_dsn
 from shared.db.engine import dispose_engine
 from shared.lambda_handler import process_event_loop
 from shared.settings import get_settings
@@ -21,13 +21,6 @@ _counter = itertools.count()
 def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine on the process loop, the one the handlers and the engine use."""
     return process_event_loop().run_until_complete(coroutine)
-
-
-def asyncpg_dsn(url: str, database: str | None = None) -> str:
-    parsed = make_url(url).set(drivername="postgresql")
-    if database is not None:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
 
 
 def unique_name(prefix: str) -> str:

@@ -6,7 +6,8 @@ from typing import Any
 
 import asyncpg
 
-from tests.support.databases import asyncpg_dsn, run
+from bookstore.dsn import asyncpg_dsn
+from tests.support.databases import run
 
 
 def sql(database_url: str, statement: str, *args: Any) -> list[asyncpg.Record]:
