@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 
+from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from alembic import context
 from shared.db.engine import connect_args
 from shared.db.schema import MIGRATION_LOCK_KEY
 from shared.db.url import resolve_database_url

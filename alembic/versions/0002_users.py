@@ -8,7 +8,6 @@ Create Date: 2026-11-22 06:55:25.741780
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0002_users"

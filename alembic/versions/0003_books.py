@@ -8,9 +8,8 @@ Create Date: 2026-11-22 07:15:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0003_books"
 down_revision: str | None = "0002_users"

@@ -6,12 +6,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-
-from alembic import command
 
 # In the repository and in the built function alike, the scripts sit two levels above this file.
 SCRIPT_LOCATION = Path(__file__).resolve().parents[2] / "alembic"
