@@ -22,14 +22,11 @@ client = LambdaClient(handler)
 
 
 def server_connections(database_url: str) -> list[int]:
-    url = make_url(database_url)
     rows = run(
         fetch(
             database_url,
-            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"
-            " AND application_name = 'bookstore'",
-            url.database,
-            database=url.database or "postgres",
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND application_name = 'bookstore'",
         )
     )
     return [row["pid"] for row in rows]
@@ -53,15 +50,7 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_transparently(
     point_settings_at(database_url, monkeypatch)
     assert client.get("/health/db").status_code == 200
     [dropped] = server_connections(database_url)
-    url = make_url(database_url)
-    run(
-        fetch(
-            database_url,
-            "SELECT pg_terminate_backend($1)",
-            dropped,
-            database=url.database or "postgres",
-        )
-    )
+    run(fetch(database_url, "SELECT pg_terminate_backend($1)", dropped))
 
     response = client.get("/health/db")
 

@@ -46,7 +46,6 @@ def sample_book(database_url: str) -> None:
                RETURNING id""",
             SAMPLE_BOOK_ID,
             isbn13(1),
-            database=database_url.rsplit("/", 1)[1],
         )
     )
 

@@ -204,7 +204,6 @@ def test_a_deleted_book_leaves_the_catalog_but_its_row_stays_for_orders(
             database_url,
             "SELECT title, deleted_at FROM books WHERE id = $1",
             book["id"],
-            database=database_url.rsplit("/", 1)[1],
         )
     )
     assert rows[0]["title"] == "Gone Soon"

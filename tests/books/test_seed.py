@@ -20,7 +20,6 @@ def catalog_stats(database_url: str) -> dict[str, int]:
                       count(*) FILTER (WHERE release_date > current_date) AS upcoming,
                       count(*) FILTER (WHERE updated_at > created_at) AS touched
                FROM books""",
-            database=database_url.rsplit("/", 1)[1],
         )
     )
     return dict(rows[0])

@@ -36,8 +36,11 @@ async def execute(server_url: str, *statements: str, database: str = "postgres")
         await connection.close()
 
 
-async def fetch(server_url: str, query: str, *args: Any, database: str) -> list[asyncpg.Record]:
-    connection = await asyncpg.connect(asyncpg_dsn(server_url, database))
+async def fetch(
+    url: str, query: str, *args: Any, database: str | None = None
+) -> list[asyncpg.Record]:
+    """Rows of `query` on the database of `url` (or on `database` of the same server)."""
+    connection = await asyncpg.connect(asyncpg_dsn(url, database))
     try:
         rows: list[asyncpg.Record] = await connection.fetch(query, *args)
         return rows
