@@ -31,9 +31,9 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
 import asyncpg
 from argon2 import PasswordHasher
-from sqlalchemy.engine import make_url
 
 from bookstore import embedded_postgres
+from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 
@@ -48,9 +48,7 @@ def server_url() -> str:
 
 
 async def admin_sql(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(
-        make_url(url).set(database="postgres").render_as_string(False)
-    )
+    connection = await asyncpg.connect(asyncpg_dsn(url, "postgres"))
     try:
         await connection.execute(statement)
     finally:

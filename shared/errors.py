@@ -46,11 +46,6 @@ class AppError(Exception):
         return body
 
 
-class BadRequestError(AppError):
-    status_code = 400
-    default_code = "BAD_REQUEST"
-
-
 class UnauthorizedError(AppError):
     status_code = 401
     default_code = "AUTH_INVALID_TOKEN"
@@ -70,13 +65,6 @@ class NotFoundError(AppError):
 class ConflictError(AppError):
     status_code = 409
     default_code = "CONFLICT"
-
-
-class UnprocessableError(AppError):
-    """A well-formed request the rules refuse (422 with a domain code)."""
-
-    status_code = 422
-    default_code = "VALIDATION_ERROR"
 
 
 class ServiceUnavailableError(AppError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.availability import is_database_unavailable
@@ -55,10 +55,7 @@ async def _schema_revision(session: AsyncSession) -> str | None:
     exists = await session.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))
     if not exists:
         return None
-    try:
-        revisions = (await session.scalars(text("SELECT version_num FROM alembic_version"))).all()
-    except DBAPIError:
-        return None
+    revisions = (await session.scalars(text("SELECT version_num FROM alembic_version"))).all()
     return revisions[0] if len(revisions) == 1 else None
 
 

@@ -7,19 +7,11 @@ from typing import Any
 import asyncpg
 
 from bookstore.dsn import asyncpg_dsn
-from tests.support.databases import run
+from tests.support.databases import fetch, run
 
 
 def sql(database_url: str, statement: str, *args: Any) -> list[asyncpg.Record]:
-    async def go() -> list[asyncpg.Record]:
-        connection = await asyncpg.connect(asyncpg_dsn(database_url))
-        try:
-            rows: list[asyncpg.Record] = await connection.fetch(statement, *args)
-            return rows
-        finally:
-            await connection.close()
-
-    return run(go())
+    return run(fetch(database_url, statement, *args))
 
 
 class OpenTransaction:

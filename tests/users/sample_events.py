@@ -8,12 +8,12 @@ placeholders: replace them with real values before `sam local invoke -e`.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from bookstore.events import http_api_event
+from tests.support.sample_events import EVENTS_DIR as SAMPLE_EVENTS_DIR
 
-EVENTS_DIR = Path(__file__).resolve().parents[2] / "events" / "users"
+EVENTS_DIR = SAMPLE_EVENTS_DIR / "users"
 SAMPLE_PASSWORD = "correct horse battery staple"
 CUSTOMER_EMAIL = "reader@example.org"
 ACCESS_TOKEN = "<access-token>"
