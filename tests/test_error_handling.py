@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from fastapi import APIRouter
@@ -178,3 +181,27 @@ def test_a_statement_past_the_command_timeout_is_a_503_not_a_hang(
 
     assert response.status_code == 503
     assert response.json()["code"] == "SERVICE_UNAVAILABLE"
+
+
+@pytest.mark.parametrize(("disabled", "sdk_loaded"), [("true", False), ("false", True)])
+def test_the_x_ray_sdk_is_loaded_only_when_sdk_tracing_is_on(
+    disabled: str, sdk_loaded: bool
+) -> None:
+    script = (
+        "import json, sys\n"
+        "from bookstore.events import http_api_event\n"
+        "from bookstore.lambda_context import LocalLambdaContext\n"
+        "from functions.health.app import handler\n"
+        "answer = handler(http_api_event('GET', '/health'), LocalLambdaContext())\n"
+        "print(json.dumps([answer['statusCode'], 'aws_xray_sdk.core' in sys.modules]))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "POWERTOOLS_TRACE_DISABLED": disabled},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+    assert json.loads(completed.stdout.strip().splitlines()[-1]) == [200, sdk_loaded]
