@@ -35,13 +35,14 @@ from bookstore.catalog.generator import generate_catalog
 from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
-from functions.books import repository, service
+from functions.books import repository
 from functions.books.app import handler
 from functions.books.listing import sort_order
 from functions.books.router import catalog_filters
 from functions.books.schemas import parse_money
 from shared.db.base import new_id
 from shared.db.engine import dispose_engine
+from shared.domain.availability import today
 from shared.lambda_handler import process_event_loop
 
 COLUMNS = (
@@ -127,13 +128,12 @@ def compiled_sql(query: dict[str, str]) -> tuple[str, list[Any]]:
             max_price=money(query, "max_price"),
         )
     )
-    sort = query.get("sort") or ("relevance" if filters.q else "title")
-    statement = repository.list_statement(
-        filters,
-        sort_order(sort, filters.q),  # type: ignore[arg-type]
+    statement = repository.list_query(
+        filters=filters,
+        order=sort_order(query.get("sort"), filters.q),  # type: ignore[arg-type]
         cursor=query.get("cursor"),
         limit=int(query.get("limit", 20)),
-        today=service.today(),
+        today=today(),
     )
     compiled = statement.compile(dialect=asyncpg_dialect())
     values = compiled.construct_params()

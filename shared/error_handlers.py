@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from shared.db.availability import is_database_unavailable
-from shared.errors import AppError, ServiceUnavailableError
+from shared.errors import AppError, ServiceUnavailableError, validation_error_body
 from shared.middleware import INTERNAL_ERROR_BODY
 from shared.observability import logger
 
@@ -29,9 +26,7 @@ _HTTP_CODES = {
 }
 # Validation error keys that could echo secrets (a rejected password) or point at docs we don't own.
 _HIDDEN_ERROR_KEYS = {"input", "url"}
-_DATABASE_UNAVAILABLE = ServiceUnavailableError(
-    "The database is unavailable, try again shortly", code="SERVICE_UNAVAILABLE"
-)
+_DATABASE_UNAVAILABLE = ServiceUnavailableError()
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -58,28 +53,7 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         {key: value for key, value in item.items() if key not in _HIDDEN_ERROR_KEYS}
         for item in error.errors()
     ]
-    body: dict[str, Any] = {"detail": jsonable_encoder(errors), "code": "VALIDATION_ERROR"}
-    field = _single_field([item.get("loc", ()) for item in errors])
-    if field is not None:
-        body["field"] = field
-    return JSONResponse(body, status_code=422)
-
-
-def _single_field(locations: Sequence[Sequence[Any]]) -> str | None:
-    """The field name when every error points at the same input field, else None."""
-    fields = {_field_name(loc) for loc in locations}
-    if len(fields) != 1:
-        return None
-    return fields.pop()
-
-
-def _field_name(loc: Sequence[Any]) -> str | None:
-    # loc starts with the source ("body", "query", "path", "header"); a bare position in the body
-    # (malformed JSON) names no field.
-    parts = [str(part) for part in loc[1:]]
-    if not parts or not isinstance(loc[1], str):
-        return None
-    return ".".join(parts)
+    return JSONResponse(validation_error_body(jsonable_encoder(errors)), status_code=422)
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:

@@ -1,10 +1,16 @@
 """The one error hierarchy of the API. Raise these; `shared.error_handlers` renders them.
 
 Every error body is `{"detail", "code", "field"?}` (see API.md).
+
+The convention: every domain error is a subclass that declares its status (by its base), its code,
+its default detail and, when one input field is at fault, its field, so it is raised bare
+(`raise BookNotFoundError()`) and caught by class. A function's errors live in its `errors.py`;
+errors that shared domain rules raise live in `shared/domain/errors.py`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
@@ -23,20 +29,22 @@ class ErrorBody(BaseModel):
 class AppError(Exception):
     status_code: ClassVar[int] = 500
     default_code: ClassVar[str] = "INTERNAL_ERROR"
+    default_detail: ClassVar[str] = "Internal server error"
+    default_field: ClassVar[str | None] = None
     default_headers: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self,
-        detail: str,
+        detail: str | None = None,
         *,
         code: str | None = None,
         field: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.detail = detail
+        self.detail = detail or self.default_detail
+        super().__init__(self.detail)
         self.code = code or self.default_code
-        self.field = field
+        self.field = field or self.default_field
         self.headers = {**self.default_headers, **(headers or {})}
 
     def body(self) -> dict[str, Any]:
@@ -49,28 +57,76 @@ class AppError(Exception):
 class UnauthorizedError(AppError):
     status_code = 401
     default_code = "AUTH_INVALID_TOKEN"
+    default_detail = "Invalid access token"
     default_headers = {"WWW-Authenticate": "Bearer"}  # noqa: RUF012 - read-only class default
 
 
 class ForbiddenError(AppError):
     status_code = 403
     default_code = "AUTH_FORBIDDEN"
+    default_detail = "Forbidden"
 
 
 class NotFoundError(AppError):
     status_code = 404
     default_code = "NOT_FOUND"
+    default_detail = "Not found"
 
 
 class ConflictError(AppError):
     status_code = 409
     default_code = "CONFLICT"
+    default_detail = "Conflict"
 
 
 class ServiceUnavailableError(AppError):
     status_code = 503
     default_code = "SERVICE_UNAVAILABLE"
+    default_detail = "The database is unavailable, try again shortly"
     default_headers = {"Retry-After": "5"}  # noqa: RUF012 - read-only class default
+
+
+class InvalidInputError(AppError):
+    """A 422 from a rule Pydantic cannot express (one field compared with another, a field needed
+    only in some cases). Rendered exactly like Pydantic's own errors, so clients parse one shape."""
+
+    status_code = 422
+    default_code = "VALIDATION_ERROR"
+
+    def __init__(
+        self, location: Sequence[str], message: str, *, error_type: str = "value_error"
+    ) -> None:
+        super().__init__(message)
+        self.errors = [{"type": error_type, "loc": list(location), "msg": message}]
+
+    def body(self) -> dict[str, Any]:
+        return validation_error_body(self.errors)
+
+
+def validation_error_body(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The 422 body for a list of Pydantic-style errors (`loc` starts with body/query/path/header)."""
+    body: dict[str, Any] = {"detail": list(errors), "code": "VALIDATION_ERROR"}
+    field = _single_field([item.get("loc", ()) for item in errors])
+    if field is not None:
+        body["field"] = field
+    return body
+
+
+def _single_field(locations: Sequence[Sequence[Any]]) -> str | None:
+    """The field name when every error points at the same input field, else None."""
+    fields = {_field_name(loc) for loc in locations}
+    if len(fields) != 1:
+        return None
+    return fields.pop()
+
+
+def _field_name(loc: Sequence[Any]) -> str | None:
+    # loc starts with the source ("body", "query", "path", "header"); a bare position in the body
+    # (malformed JSON) names no field.
+    parts = [str(part) for part in loc[1:]]
+    if not parts or not isinstance(loc[1], str):
+        return None
+    return ".".join(parts)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -79,10 +79,10 @@ def _read_password(arguments: argparse.Namespace) -> str:
 
 async def _promote(email: str) -> str | None:
     from functions.users import service
-    from shared.db.engine import get_sessionmaker
+    from shared.db.transaction import transaction
 
-    async with get_sessionmaker()() as session, session.begin():
-        result = await service.promote_to_admin(session, email)
+    async with transaction() as session:
+        result = await service.promote_to_admin(session, email=email)
     if result is None:
         return None
     user, changed = result
@@ -92,9 +92,9 @@ async def _promote(email: str) -> str | None:
 
 async def _create(email: str, full_name: str, password: str) -> str:
     from functions.users import service
-    from shared.db.engine import get_sessionmaker
+    from shared.db.transaction import transaction
 
-    async with get_sessionmaker()() as session, session.begin():
+    async with transaction() as session:
         user = await service.create_user(
             session, email=email, full_name=full_name, password=password, role="admin"
         )

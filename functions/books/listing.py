@@ -28,16 +28,13 @@ from sqlalchemy import (
 )
 
 from functions.books import search
-from shared.models.book import Book
+from shared.domain.availability import available, released
+from shared.models.book import Book, release_asc_key, release_desc_key
 from shared.pagination import InvalidCursorError, decode_cursor, encode_cursor
 
 SortName = Literal[
     "relevance", "title", "-title", "price", "-price", "release_date", "-release_date"
 ]
-
-# A missing release date sorts last both ways; these match the expression indexes of the model.
-release_asc_key = func.coalesce(Book.release_date, literal_column("'infinity'::date"))
-release_desc_key = func.coalesce(Book.release_date, literal_column("'-infinity'::date"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +119,11 @@ def _release_dump(row: RowMapping) -> str | None:
     return None if row["release_date"] is None else row["release_date"].isoformat()
 
 
-def sort_order(name: SortName, q: str | None) -> SortOrder:
-    """`relevance` needs a query; without one it is the default title order."""
+def sort_order(name: SortName | None, q: str | None) -> SortOrder:
+    """The one place the default sort is decided: `relevance` with a query, else `title`.
+    `relevance` asked for without a query is the title order too."""
+    if name is None:
+        name = "relevance" if q is not None else "title"
     if name == "relevance" and q is not None:
         return SortOrder(name, search.relevance(q), True, lambda row: row["score"], _load_score)
     if name in ("price", "-price"):
@@ -146,14 +146,6 @@ def sort_order(name: SortName, q: str | None) -> SortOrder:
 def _contains(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-def released(today: date) -> ColumnElement[bool]:
-    return release_desc_key <= today
-
-
-def available(today: date) -> ColumnElement[bool]:
-    return and_(released(today), Book.stock > 0)
 
 
 def conditions(filters: CatalogFilters, today: date) -> list[ColumnElement[bool]]:

@@ -17,10 +17,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from functions.books.listing import CatalogFilters, SortOrder, available, conditions
+from functions.books.listing import CatalogFilters, SortOrder, conditions
+from shared.domain.availability import available
 from shared.models.book import Book
 
 ISBN_UNIQUE_INDEX = "uq_books_isbn_live"
@@ -46,10 +46,25 @@ def book_columns(today: date) -> list[SQLColumnExpression[Any]]:
     ]
 
 
-def list_statement(
-    filters: CatalogFilters, order: SortOrder, *, cursor: str | None, limit: int, today: date
-) -> Select[*tuple[Any, ...]]:
+async def list_books(
+    session: AsyncSession,
+    *,
+    filters: CatalogFilters,
+    order: SortOrder,
+    cursor: str | None,
+    limit: int,
+    today: date,
+) -> Sequence[RowMapping]:
     """One page of live books plus one more row, which tells whether a next page exists."""
+    statement = list_query(filters=filters, order=order, cursor=cursor, limit=limit, today=today)
+    connection = await session.connection()
+    return (await connection.execute(statement)).mappings().all()
+
+
+def list_query(
+    *, filters: CatalogFilters, order: SortOrder, cursor: str | None, limit: int, today: date
+) -> Select[*tuple[Any, ...]]:
+    """The statement `list_books` runs (public for the benchmark, which prints and replays it)."""
     columns = book_columns(today)
     if order.name == "relevance":
         columns.append(order.key.label("score"))
@@ -59,27 +74,22 @@ def list_statement(
     return statement.order_by(*order.order_by()).limit(limit + 1)
 
 
-async def list_books(
-    session: AsyncSession, statement: Select[*tuple[Any, ...]]
-) -> Sequence[RowMapping]:
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().all()
-
-
-async def get_book(session: AsyncSession, book_id: uuid.UUID, today: date) -> RowMapping | None:
+async def get_book(session: AsyncSession, *, book_id: uuid.UUID, today: date) -> RowMapping | None:
     statement = select(*book_columns(today)).where(Book.id == book_id, Book.deleted_at.is_(None))
     connection = await session.connection()
     return (await connection.execute(statement)).mappings().one_or_none()
 
 
-async def insert_book(session: AsyncSession, values: Mapping[str, Any], today: date) -> RowMapping:
+async def insert_book(
+    session: AsyncSession, *, values: Mapping[str, Any], today: date
+) -> RowMapping:
     statement = insert(_books).values(**values).returning(*book_columns(today))
     connection = await session.connection()
     return (await connection.execute(statement)).mappings().one()
 
 
 async def update_book(
-    session: AsyncSession, book_id: uuid.UUID, changes: Mapping[str, Any], today: date
+    session: AsyncSession, *, book_id: uuid.UUID, changes: Mapping[str, Any], today: date
 ) -> RowMapping | None:
     """Sets only the given columns, in one statement: concurrent updates of other fields survive."""
     statement = (
@@ -92,7 +102,7 @@ async def update_book(
     return (await connection.execute(statement)).mappings().one_or_none()
 
 
-async def soft_delete_book(session: AsyncSession, book_id: uuid.UUID) -> bool:
+async def soft_delete_book(session: AsyncSession, *, book_id: uuid.UUID) -> bool:
     statement = (
         update(_books)
         .where(Book.id == book_id, Book.deleted_at.is_(None))
@@ -101,8 +111,3 @@ async def soft_delete_book(session: AsyncSession, book_id: uuid.UUID) -> bool:
     )
     connection = await session.connection()
     return (await connection.execute(statement)).first() is not None
-
-
-def is_isbn_conflict(error: IntegrityError) -> bool:
-    cause = getattr(error.orig, "__cause__", None)
-    return getattr(cause, "constraint_name", None) == ISBN_UNIQUE_INDEX

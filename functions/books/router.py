@@ -4,7 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from fastapi.exceptions import RequestValidationError
 
 from functions.books import service
 from functions.books.listing import CatalogFilters, SortName
@@ -12,7 +11,7 @@ from functions.books.schemas import BookCreate, BookPublic, BookUpdate, MoneyIn
 from functions.books.search import MAX_QUERY_LENGTH, clean_query
 from shared.auth.dependencies import AdminUser
 from shared.db.session import SessionDep
-from shared.errors import error_responses
+from shared.errors import InvalidInputError, error_responses
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/books", tags=["books"])
@@ -41,15 +40,7 @@ async def catalog_filters(
     ] = None,
 ) -> CatalogFilters:
     if min_price is not None and max_price is not None and min_price > max_price:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "value_error",
-                    "loc": ("query", "max_price"),
-                    "msg": "max_price must not be below min_price",
-                }
-            ]
-        )
+        raise InvalidInputError(("query", "max_price"), "max_price must not be below min_price")
     return CatalogFilters(
         q=clean_query(q),
         author=clean_query(author),

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import RowMapping
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.books import repository
+from functions.books.errors import BookIsbnExistsError
 from functions.books.listing import CatalogFilters, SortName, sort_order
 from functions.books.schemas import BookCreate, BookPublic, BookUpdate
-from shared.errors import ConflictError, NotFoundError
+from shared.db.integrity import constraint_errors
+from shared.domain.availability import today
+from shared.domain.errors import BookNotFoundError
 from shared.pagination import Page
 
-
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
-def _not_found() -> NotFoundError:
-    return NotFoundError("Book not found", code="BOOK_NOT_FOUND", field="book_id")
-
-
-def _isbn_taken() -> ConflictError:
-    return ConflictError(
-        "Another book in the catalog has this ISBN", code="BOOK_ISBN_EXISTS", field="isbn"
-    )
+_ISBN_TAKEN = {repository.ISBN_UNIQUE_INDEX: BookIsbnExistsError}
 
 
 def _public(row: RowMapping) -> BookPublic:
@@ -43,27 +32,24 @@ async def list_books(
     limit: int,
     cursor: str | None,
 ) -> Page[BookPublic]:
-    order = sort_order(sort or ("relevance" if filters.q else "title"), filters.q)
-    statement = repository.list_statement(filters, order, cursor=cursor, limit=limit, today=today())
-    rows = await repository.list_books(session, statement)
+    order = sort_order(sort, filters.q)
+    rows = await repository.list_books(
+        session, filters=filters, order=order, cursor=cursor, limit=limit, today=today()
+    )
     next_cursor = order.cursor_of(rows[limit - 1]) if len(rows) > limit else None
     return Page[BookPublic](items=[_public(row) for row in rows[:limit]], next_cursor=next_cursor)
 
 
 async def get_book(session: AsyncSession, *, book_id: uuid.UUID) -> BookPublic:
-    row = await repository.get_book(session, book_id, today())
+    row = await repository.get_book(session, book_id=book_id, today=today())
     if row is None:
-        raise _not_found()
+        raise BookNotFoundError()
     return _public(row)
 
 
 async def create_book(session: AsyncSession, *, data: BookCreate) -> BookPublic:
-    try:
-        row = await repository.insert_book(session, data.model_dump(), today())
-    except IntegrityError as error:
-        if repository.is_isbn_conflict(error):
-            raise _isbn_taken() from None
-        raise
+    with constraint_errors(_ISBN_TAKEN):
+        row = await repository.insert_book(session, values=data.model_dump(), today=today())
     return _public(row)
 
 
@@ -71,17 +57,13 @@ async def update_book(session: AsyncSession, *, book_id: uuid.UUID, data: BookUp
     changes: dict[str, Any] = data.changes()
     if not changes:
         return await get_book(session, book_id=book_id)
-    try:
-        row = await repository.update_book(session, book_id, changes, today())
-    except IntegrityError as error:
-        if repository.is_isbn_conflict(error):
-            raise _isbn_taken() from None
-        raise
+    with constraint_errors(_ISBN_TAKEN):
+        row = await repository.update_book(session, book_id=book_id, changes=changes, today=today())
     if row is None:
-        raise _not_found()
+        raise BookNotFoundError()
     return _public(row)
 
 
 async def delete_book(session: AsyncSession, *, book_id: uuid.UUID) -> None:
-    if not await repository.soft_delete_book(session, book_id):
-        raise _not_found()
+    if not await repository.soft_delete_book(session, book_id=book_id):
+        raise BookNotFoundError()

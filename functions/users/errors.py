@@ -2,53 +2,51 @@
 
 from __future__ import annotations
 
-from fastapi.exceptions import RequestValidationError
-
-from shared.errors import ConflictError, NotFoundError, UnauthorizedError
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, UnauthorizedError
 
 
-def invalid_credentials() -> UnauthorizedError:
-    return UnauthorizedError("Invalid email or password", code="AUTH_INVALID_CREDENTIALS")
+class InvalidCredentialsError(UnauthorizedError):
+    default_code = "AUTH_INVALID_CREDENTIALS"
+    default_detail = "Invalid email or password"
 
 
-def wrong_current_password() -> UnauthorizedError:
-    return UnauthorizedError(
-        "The current password is wrong", code="AUTH_INVALID_CREDENTIALS", field="current_password"
-    )
+class WrongCurrentPasswordError(UnauthorizedError):
+    default_code = "AUTH_INVALID_CREDENTIALS"
+    default_detail = "The current password is wrong"
+    default_field = "current_password"
 
 
-def invalid_refresh_token() -> UnauthorizedError:
-    return UnauthorizedError("Invalid refresh token", code="AUTH_INVALID_TOKEN")
+class InvalidRefreshTokenError(UnauthorizedError):
+    default_code = "AUTH_INVALID_TOKEN"
+    default_detail = "Invalid refresh token"
 
 
-def expired_refresh_token() -> UnauthorizedError:
-    return UnauthorizedError("Refresh token expired", code="AUTH_TOKEN_EXPIRED")
+class ExpiredRefreshTokenError(UnauthorizedError):
+    default_code = "AUTH_TOKEN_EXPIRED"
+    default_detail = "Refresh token expired"
 
 
-def account_unavailable() -> UnauthorizedError:
-    return UnauthorizedError(
-        "The account of this token no longer exists or is disabled", code="AUTH_INVALID_TOKEN"
-    )
+class AccountUnavailableError(UnauthorizedError):
+    default_code = "AUTH_INVALID_TOKEN"
+    default_detail = "The account of this token no longer exists or is disabled"
 
 
-def email_taken() -> ConflictError:
-    return ConflictError(
-        "An account with this email already exists", code="AUTH_EMAIL_TAKEN", field="email"
-    )
+class EmailTakenError(ConflictError):
+    default_code = "AUTH_EMAIL_TAKEN"
+    default_detail = "An account with this email already exists"
+    default_field = "email"
 
 
-def user_not_found() -> NotFoundError:
-    return NotFoundError("User not found", code="USER_NOT_FOUND", field="user_id")
+class UserNotFoundError(NotFoundError):
+    default_code = "USER_NOT_FOUND"
+    default_detail = "User not found"
+    default_field = "user_id"
 
 
-def current_password_missing() -> RequestValidationError:
-    """Rendered like any other validation error, so clients parse one 422 shape."""
-    return RequestValidationError(
-        [
-            {
-                "type": "missing",
-                "loc": ("body", "current_password"),
-                "msg": "Field required to change the password",
-            }
-        ]
-    )
+class CurrentPasswordMissingError(InvalidInputError):
+    def __init__(self) -> None:
+        super().__init__(
+            ("body", "current_password"),
+            "Field required to change the password",
+            error_type="missing",
+        )

@@ -17,7 +17,7 @@ from typing import Any
 
 from functions.users import repository, service
 from functions.users.emails import normalise_email
-from shared.db.engine import get_sessionmaker
+from shared.db.transaction import transaction
 from shared.lambda_handler import process_event_loop
 from shared.observability import logger
 
@@ -52,8 +52,8 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 async def promote_admin(email: str) -> dict[str, Any]:
-    async with get_sessionmaker()() as session, session.begin():
-        result = await service.promote_to_admin(session, email)
+    async with transaction() as session:
+        result = await service.promote_to_admin(session, email=email)
     if result is None:
         return _failure("USER_NOT_FOUND", "no account has this email: register it first")
     user, changed = result
@@ -63,8 +63,8 @@ async def promote_admin(email: str) -> dict[str, Any]:
 
 async def purge_expired_refresh_tokens() -> dict[str, Any]:
     cutoff = datetime.now(UTC) - PURGE_GRACE
-    async with get_sessionmaker()() as session, session.begin():
-        deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff)
+    async with transaction() as session:
+        deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff=cutoff)
     logger.info("expired refresh tokens purged", deleted=deleted)
     return {"ok": True, "deleted": deleted}
 

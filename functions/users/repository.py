@@ -10,19 +10,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.base import new_id
 from shared.models import RefreshToken, User
+from shared.roles import Role
+
+EMAIL_UNIQUE_INDEX = "uq_users_email_lower"
 
 
-async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+async def get_user(session: AsyncSession, *, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
-async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
+async def get_user_by_email(session: AsyncSession, *, email: str) -> User | None:
     """`email` is already normalised; the comparison uses the case-insensitive unique index."""
     return await session.scalar(select(User).where(func.lower(User.email) == email))
 
 
 async def add_user(
-    session: AsyncSession, *, email: str, full_name: str, password_hash: str, role: str
+    session: AsyncSession, *, email: str, full_name: str, password_hash: str, role: Role
 ) -> User:
     user = User(email=email, full_name=full_name, password_hash=password_hash, role=role)
     session.add(user)
@@ -38,7 +41,7 @@ async def list_users(session: AsyncSession, *, after: uuid.UUID | None, limit: i
     return list(await session.scalars(query))
 
 
-async def lock_refresh_token(session: AsyncSession, digest: bytes) -> RefreshToken | None:
+async def lock_refresh_token(session: AsyncSession, *, digest: bytes) -> RefreshToken | None:
     """The stored token, row-locked until the transaction ends: a concurrent rotation of the same
     token waits here, then sees it revoked."""
     return await session.scalar(
@@ -65,7 +68,7 @@ def add_refresh_token(
     )
 
 
-async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+async def revoke_family(session: AsyncSession, *, family_id: uuid.UUID, now: datetime) -> None:
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
@@ -73,7 +76,7 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: dateti
     )
 
 
-async def revoke_family_of(session: AsyncSession, digest: bytes, now: datetime) -> None:
+async def revoke_family_of(session: AsyncSession, *, digest: bytes, now: datetime) -> None:
     family = select(RefreshToken.family_id).where(RefreshToken.token_hash == digest)
     await session.execute(
         update(RefreshToken)
@@ -84,7 +87,7 @@ async def revoke_family_of(session: AsyncSession, digest: bytes, now: datetime) 
     )
 
 
-async def revoke_user_tokens(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> None:
+async def revoke_user_tokens(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
@@ -92,6 +95,6 @@ async def revoke_user_tokens(session: AsyncSession, user_id: uuid.UUID, now: dat
     )
 
 
-async def delete_refresh_tokens_expired_before(session: AsyncSession, cutoff: datetime) -> int:
+async def delete_refresh_tokens_expired_before(session: AsyncSession, *, cutoff: datetime) -> int:
     result = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)

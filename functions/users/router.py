@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+import uuid
+from typing import Annotated
 
-from functions.users import service, sessions
-from functions.users.dependencies import UserByIdDep
+from fastapi import APIRouter, Path, Response, status
+
+from functions.users import authentication, service
 from functions.users.schemas import (
     RefreshRequest,
     TokenPair,
@@ -33,7 +35,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
     responses=error_responses(409),
 )
 async def register(data: UserRegister, session: SessionDep) -> UserPublic:
-    return UserPublic.model_validate(await service.register(session, data))
+    return await service.register(session, data=data)
 
 
 @auth_router.post(
@@ -45,7 +47,7 @@ async def register(data: UserRegister, session: SessionDep) -> UserPublic:
 )
 async def login(data: UserLogin, session: SessionDep, response: Response) -> TokenPair:
     response.headers.update(_NO_STORE)
-    return await sessions.login(session, email=data.email, password=data.password)
+    return await authentication.login(session, email=data.email, password=data.password)
 
 
 @auth_router.post(
@@ -58,7 +60,7 @@ async def login(data: UserLogin, session: SessionDep, response: Response) -> Tok
 )
 async def refresh(data: RefreshRequest, session: SessionDep, response: Response) -> TokenPair:
     response.headers.update(_NO_STORE)
-    return await sessions.refresh(session, refresh_token=data.refresh_token)
+    return await authentication.refresh(session, refresh_token=data.refresh_token)
 
 
 @auth_router.post(
@@ -69,13 +71,13 @@ async def refresh(data: RefreshRequest, session: SessionDep, response: Response)
     "unknown or already revoked token. Access tokens stay valid until they expire.",
 )
 async def logout(data: RefreshRequest, session: SessionDep) -> Response:
-    await sessions.logout(session, refresh_token=data.refresh_token)
+    await authentication.logout(session, refresh_token=data.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @users_router.get("/me", summary="The caller's account", responses=error_responses(401))
 async def read_me(principal: CurrentUser, session: SessionDep) -> UserPublic:
-    return UserPublic.model_validate(await service.current_account(session, principal))
+    return await service.current_account(session, principal=principal)
 
 
 @users_router.patch(
@@ -87,7 +89,7 @@ async def read_me(principal: CurrentUser, session: SessionDep) -> UserPublic:
     responses=error_responses(401),
 )
 async def update_me(principal: CurrentUser, data: UserUpdateMe, session: SessionDep) -> UserPublic:
-    return UserPublic.model_validate(await service.update_me(session, principal, data))
+    return await service.update_me(session, principal=principal, data=data)
 
 
 @users_router.get(
@@ -98,7 +100,7 @@ async def update_me(principal: CurrentUser, data: UserUpdateMe, session: Session
 async def list_users(
     principal: AdminUser, params: PageParamsDep, session: SessionDep
 ) -> Page[UserPublic]:
-    return await service.list_users(session, params)
+    return await service.list_users(session, page=params)
 
 
 @users_router.patch(
@@ -110,6 +112,9 @@ async def list_users(
     responses=error_responses(401, 403, 404),
 )
 async def set_role(
-    principal: AdminUser, user: UserByIdDep, data: UserRoleUpdate, session: SessionDep
+    principal: AdminUser,
+    user_id: Annotated[uuid.UUID, Path(description="The user's id")],
+    data: UserRoleUpdate,
+    session: SessionDep,
 ) -> UserPublic:
-    return UserPublic.model_validate(await service.set_role(session, user, data.role, by=principal))
+    return await service.set_role(session, user_id=user_id, role=data.role, by=principal)

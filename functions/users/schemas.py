@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from functions.users.emails import MAX_LENGTH, normalise_email
-from shared.auth.tokens import Role
+from shared.roles import Role
 
 Email = Annotated[
     str,

@@ -5,22 +5,31 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from functions.users import errors, passwords, repository
+from functions.users import passwords, repository
+from functions.users.errors import (
+    AccountUnavailableError,
+    CurrentPasswordMissingError,
+    EmailTakenError,
+    UserNotFoundError,
+    WrongCurrentPasswordError,
+)
 from functions.users.schemas import UserPublic, UserRegister, UserUpdateMe
-from shared.auth.tokens import Principal, Role
+from shared.auth.tokens import Principal
+from shared.db.integrity import constraint_errors
 from shared.models import User
 from shared.observability import logger
 from shared.pagination import InvalidCursorError, Page, PageParams, encode_cursor
+from shared.roles import Role
 
-EMAIL_INDEX = "uq_users_email_lower"
+# Another registration of the same email may commit between our check and our insert.
+_EMAIL_TAKEN = {repository.EMAIL_UNIQUE_INDEX: EmailTakenError}
 
 
-async def register(session: AsyncSession, data: UserRegister) -> User:
-    if await repository.get_user_by_email(session, data.email) is not None:
-        raise errors.email_taken()
+async def register(session: AsyncSession, *, data: UserRegister) -> UserPublic:
+    if await repository.get_user_by_email(session, email=data.email) is not None:
+        raise EmailTakenError()
     return await create_user(
         session,
         email=data.email,
@@ -32,8 +41,8 @@ async def register(session: AsyncSession, data: UserRegister) -> User:
 
 async def create_user(
     session: AsyncSession, *, email: str, full_name: str, password: str, role: Role
-) -> User:
-    try:
+) -> UserPublic:
+    with constraint_errors(_EMAIL_TAKEN):
         user = await repository.add_user(
             session,
             email=email,
@@ -41,68 +50,74 @@ async def create_user(
             password_hash=passwords.hash_password(password),
             role=role,
         )
-    except IntegrityError as error:
-        # Another registration of the same email committed between our check and our insert.
-        if EMAIL_INDEX in str(error.orig):
-            raise errors.email_taken() from None
-        raise
     logger.info("user registered", user_id=str(user.id), role=role)
-    return user
+    return UserPublic.model_validate(user)
 
 
-async def current_account(session: AsyncSession, principal: Principal) -> User:
-    """The caller's account. A valid token whose account is gone or disabled is no longer valid."""
-    user = await repository.get_user(session, principal.user_id)
-    if user is None or not user.is_active:
-        raise errors.account_unavailable()
-    return user
+async def current_account(session: AsyncSession, *, principal: Principal) -> UserPublic:
+    return UserPublic.model_validate(await _active_user(session, principal))
 
 
-async def update_me(session: AsyncSession, principal: Principal, data: UserUpdateMe) -> User:
-    user = await current_account(session, principal)
+async def update_me(
+    session: AsyncSession, *, principal: Principal, data: UserUpdateMe
+) -> UserPublic:
+    user = await _active_user(session, principal)
     if data.password is not None:
         if data.current_password is None:
-            raise errors.current_password_missing()
+            raise CurrentPasswordMissingError()
         valid, _ = passwords.verify_and_update(data.current_password, user.password_hash)
         if not valid:
-            raise errors.wrong_current_password()
+            raise WrongCurrentPasswordError()
         user.password_hash = passwords.hash_password(data.password)
-        await repository.revoke_user_tokens(session, user.id, datetime.now(UTC))
+        await repository.revoke_user_tokens(session, user_id=user.id, now=datetime.now(UTC))
         logger.info("password changed: refresh tokens revoked", user_id=str(user.id))
     if data.full_name is not None:
         user.full_name = data.full_name
     await session.flush()
-    return user
+    return UserPublic.model_validate(user)
 
 
-async def list_users(session: AsyncSession, params: PageParams) -> Page[UserPublic]:
-    users = await repository.list_users(session, after=_cursor_id(params), limit=params.limit + 1)
-    items = [UserPublic.model_validate(user) for user in users[: params.limit]]
-    next_cursor = encode_cursor({"id": str(items[-1].id)}) if len(users) > params.limit else None
+async def list_users(session: AsyncSession, *, page: PageParams) -> Page[UserPublic]:
+    users = await repository.list_users(session, after=_cursor_id(page), limit=page.limit + 1)
+    items = [UserPublic.model_validate(user) for user in users[: page.limit]]
+    next_cursor = encode_cursor({"id": str(items[-1].id)}) if len(users) > page.limit else None
     return Page[UserPublic](items=items, next_cursor=next_cursor)
 
 
-async def set_role(session: AsyncSession, user: User, role: Role, *, by: Principal) -> User:
+async def set_role(
+    session: AsyncSession, *, user_id: uuid.UUID, role: Role, by: Principal
+) -> UserPublic:
+    user = await repository.get_user(session, user_id=user_id)
+    if user is None:
+        raise UserNotFoundError()
     if user.role != role:
         user.role = role
         await session.flush()
         logger.info("role changed", user_id=str(user.id), role=role, by=str(by.user_id))
-    return user
+    return UserPublic.model_validate(user)
 
 
-async def promote_to_admin(session: AsyncSession, email: str) -> tuple[User, bool] | None:
+async def promote_to_admin(session: AsyncSession, *, email: str) -> tuple[UserPublic, bool] | None:
     """The account and whether it changed; None when no account has this email."""
-    user = await repository.get_user_by_email(session, email)
+    user = await repository.get_user_by_email(session, email=email)
     if user is None:
         return None
     changed = user.role != "admin"
     user.role = "admin"
     await session.flush()
-    return user, changed
+    return UserPublic.model_validate(user), changed
 
 
-def _cursor_id(params: PageParams) -> uuid.UUID | None:
-    position = params.decoded_cursor()
+async def _active_user(session: AsyncSession, principal: Principal) -> User:
+    """The caller's account. A valid token whose account is gone or disabled is no longer valid."""
+    user = await repository.get_user(session, user_id=principal.user_id)
+    if user is None or not user.is_active:
+        raise AccountUnavailableError()
+    return user
+
+
+def _cursor_id(page: PageParams) -> uuid.UUID | None:
+    position = page.decoded_cursor()
     if position is None:
         return None
     try:

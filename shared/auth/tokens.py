@@ -5,19 +5,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
 import jwt
 
 from shared.auth.signing_key import signing_key
+from shared.roles import ROLES, Role
 from shared.settings import Settings, get_settings
 
 ALGORITHM = "HS256"
 ISSUER = "bookstore"
 AUDIENCE = "bookstore-api"
 ACCESS = "access"
-
-Role = Literal["customer", "admin"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +75,7 @@ def decode_access_token(token: str, *, settings: Settings | None = None) -> Prin
         raise ExpiredTokenError("token expired") from error
     except jwt.PyJWTError as error:
         raise InvalidTokenError("invalid token") from error
-    if claims.get("type") != ACCESS or claims.get("role") not in ("customer", "admin"):
+    if claims.get("type") != ACCESS or claims.get("role") not in ROLES:
         raise InvalidTokenError("not an access token")
     try:
         user_id = uuid.UUID(str(claims["sub"]))

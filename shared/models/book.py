@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -62,6 +63,10 @@ class Book(UUIDPrimaryKey, Timestamps, Base):
         TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), deferred=True
     )
 
+
+# The same keys as SQL expressions, for queries (sorts, and the release rules of shared.domain).
+release_asc_key = func.coalesce(Book.release_date, literal_column("'infinity'::date"))
+release_desc_key = func.coalesce(Book.release_date, literal_column("'-infinity'::date"))
 
 # Every catalog index covers live books only: queries always say `deleted_at IS NULL`.
 # A deleted book's ISBN may be used again by a new listing.

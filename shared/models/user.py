@@ -19,8 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db.base import Base, Timestamps, UUIDPrimaryKey
-
-ROLES = ("customer", "admin")
+from shared.roles import ROLES, Role
 
 
 class User(UUIDPrimaryKey, Timestamps, Base):
@@ -32,7 +31,7 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     email: Mapped[str] = mapped_column(String(320))
     full_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="customer", server_default="customer")
+    role: Mapped[Role] = mapped_column(String(16), default="customer", server_default="customer")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 

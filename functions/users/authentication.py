@@ -10,68 +10,75 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from functions.users import errors, passwords, repository
+from functions.users import passwords, repository
+from functions.users.errors import (
+    ExpiredRefreshTokenError,
+    InvalidCredentialsError,
+    InvalidRefreshTokenError,
+)
 from functions.users.refresh_tokens import new_refresh_token, token_digest
 from functions.users.schemas import TokenPair
-from shared.auth.tokens import Role, create_access_token
+from shared.auth.tokens import create_access_token
 from shared.db.base import new_id
+from shared.db.transaction import commit_on_error
 from shared.models import User
 from shared.observability import logger
 from shared.settings import get_settings
 
 
 async def login(session: AsyncSession, *, email: str, password: str) -> TokenPair:
-    user = await repository.get_user_by_email(session, email)
+    user = await repository.get_user_by_email(session, email=email)
     if user is None:
         # Same Argon2 cost as a wrong password, so timing does not tell which emails exist.
         passwords.verify_dummy(password)
         logger.info("login refused")
-        raise errors.invalid_credentials()
+        raise InvalidCredentialsError()
     valid, upgraded_hash = passwords.verify_and_update(password, user.password_hash)
     if not valid or not user.is_active:
         logger.info("login refused", user_id=str(user.id))
-        raise errors.invalid_credentials()
+        raise InvalidCredentialsError()
     if upgraded_hash is not None:
         user.password_hash = upgraded_hash
         logger.info("password hash upgraded", user_id=str(user.id))
     logger.info("login succeeded", user_id=str(user.id))
-    return issue_pair(session, user, family_id=new_id())
+    return _issue_pair(session, user=user, family_id=new_id())
 
 
 async def refresh(session: AsyncSession, *, refresh_token: str) -> TokenPair:
     now = datetime.now(UTC)
-    stored = await repository.lock_refresh_token(session, token_digest(refresh_token))
+    stored = await repository.lock_refresh_token(session, digest=token_digest(refresh_token))
     if stored is None:
-        raise errors.invalid_refresh_token()
+        raise InvalidRefreshTokenError()
     if stored.revoked_at is not None:
-        await _revoke_family_and_commit(session, stored.family_id, now)
+        await _revoke_family_despite_401(session, family_id=stored.family_id, now=now)
         logger.warning(
             "revoked refresh token presented: family revoked",
             user_id=str(stored.user_id),
             family_id=str(stored.family_id),
         )
-        raise errors.invalid_refresh_token()
+        raise InvalidRefreshTokenError()
     if stored.expires_at <= now:
-        raise errors.expired_refresh_token()
-    user = await repository.get_user(session, stored.user_id)
+        raise ExpiredRefreshTokenError()
+    user = await repository.get_user(session, user_id=stored.user_id)
     if user is None or not user.is_active:
-        await _revoke_family_and_commit(session, stored.family_id, now)
-        raise errors.invalid_refresh_token()
+        await _revoke_family_despite_401(session, family_id=stored.family_id, now=now)
+        raise InvalidRefreshTokenError()
     stored.revoked_at = now
-    return issue_pair(session, user, family_id=stored.family_id, now=now)
+    return _issue_pair(session, user=user, family_id=stored.family_id, now=now)
 
 
 async def logout(session: AsyncSession, *, refresh_token: str) -> None:
     """Ends the login the token belongs to. Unknown or already revoked tokens are no error."""
-    await repository.revoke_family_of(session, token_digest(refresh_token), datetime.now(UTC))
+    await repository.revoke_family_of(
+        session, digest=token_digest(refresh_token), now=datetime.now(UTC)
+    )
 
 
-def issue_pair(
-    session: AsyncSession, user: User, *, family_id: uuid.UUID, now: datetime | None = None
+def _issue_pair(
+    session: AsyncSession, *, user: User, family_id: uuid.UUID, now: datetime | None = None
 ) -> TokenPair:
     settings = get_settings()
     refresh_token = new_refresh_token()
@@ -82,13 +89,13 @@ def issue_pair(
         digest=token_digest(refresh_token),
         expires_at=(now or datetime.now(UTC)) + timedelta(days=settings.refresh_token_expire_days),
     )
-    access_token, expires_in = create_access_token(user.id, cast(Role, user.role))
+    access_token, expires_in = create_access_token(user.id, user.role)
     return TokenPair(access_token=access_token, refresh_token=refresh_token, expires_in=expires_in)
 
 
-async def _revoke_family_and_commit(
-    session: AsyncSession, family_id: uuid.UUID, now: datetime
+async def _revoke_family_despite_401(
+    session: AsyncSession, *, family_id: uuid.UUID, now: datetime
 ) -> None:
-    # The request fails with 401 and its transaction would roll back: this revocation must not.
-    await repository.revoke_family(session, family_id, now)
-    await session.commit()
+    # The request answers 401, which would roll the transaction back: this revocation must stand.
+    await repository.revoke_family(session, family_id=family_id, now=now)
+    commit_on_error(session)

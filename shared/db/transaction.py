@@ -1,0 +1,67 @@
+"""Who commits: the one way every entry point opens a session and its transaction.
+
+HTTP requests get theirs from the session dependency (`shared.db.session`); operator actions, CLI
+commands and scheduled jobs use `transaction()` directly. Domain code never commits: it flushes,
+and the owner of the transaction commits when the work returns and rolls back when it raises.
+
+Two things a service may ask of the owner, through the session:
+- `commit_on_error(session)`: keep what was written even though the work ends with a domain error
+  (`AppError`). Revoking a stolen refresh-token family before answering 401 needs this.
+- `after_commit(session, callback)`: run `callback` once the transaction has committed, never when
+  it rolls back (publishing the outbox events an order wrote). A failing callback is logged and
+  swallowed: the commit stands and the callback's own recovery (the outbox drain) takes over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.engine import get_sessionmaker
+from shared.errors import AppError
+from shared.observability import logger
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+_COMMIT_ON_ERROR = "bookstore.commit_on_error"
+_AFTER_COMMIT = "bookstore.after_commit"
+
+
+def commit_on_error(session: AsyncSession) -> None:
+    session.info[_COMMIT_ON_ERROR] = True
+
+
+def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[AsyncSession]:
+    """A session in a transaction: committed when the block returns, rolled back when it raises
+    (committed and re-raised for a domain error after `commit_on_error`)."""
+    async with get_sessionmaker()() as session:
+        await session.begin()
+        try:
+            yield session
+        except AppError:
+            if session.info.pop(_COMMIT_ON_ERROR, False):
+                await session.commit()
+            else:
+                await session.rollback()
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+        await _run_after_commit(session)
+
+
+async def _run_after_commit(session: AsyncSession) -> None:
+    callbacks: list[AfterCommit] = session.info.pop(_AFTER_COMMIT, [])
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:
+            logger.exception("after-commit callback failed", callback=repr(callback))
