@@ -42,7 +42,11 @@ class Settings(BaseSettings):
     secret_key_ssm_parameter: str | None = None
     access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_expire_days: int = Field(default=30, ge=1, le=365)
-    currency: str = Field(default="USD", min_length=3, max_length=3)
+    currency: str = Field(default="USD", min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
+
+    # Domain events go to this EventBridge bus after their transaction commits. Unset (local
+    # runs): they stay in the outbox table, where `bookstore events` lists them.
+    event_bus_name: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

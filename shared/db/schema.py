@@ -4,7 +4,7 @@ Kept as a constant so the Health function can answer readiness without importing
 start; `tests/test_migrations.py` fails when it differs from the migrations' head.
 """
 
-SCHEMA_HEAD = "0003_books"
+SCHEMA_HEAD = "0004_orders"
 
 # The PostgreSQL advisory lock every schema-changing migration run holds (arbitrary, fixed).
 MIGRATION_LOCK_KEY = 7_240_311_905

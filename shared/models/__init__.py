@@ -2,6 +2,19 @@
 
 from shared.db.base import Base
 from shared.models.book import Book
+from shared.models.cart import CartItem
+from shared.models.order import IdempotencyKey, Order, OrderItem
+from shared.models.outbox import OutboxEvent
 from shared.models.user import RefreshToken, User
 
-__all__ = ["Base", "Book", "RefreshToken", "User"]
+__all__ = [
+    "Base",
+    "Book",
+    "CartItem",
+    "IdempotencyKey",
+    "Order",
+    "OrderItem",
+    "OutboxEvent",
+    "RefreshToken",
+    "User",
+]
