@@ -7,6 +7,7 @@ from typing import Any
 
 from functions.books.isbn import isbn13_check_digit
 from tests.support.lambda_client import LambdaClient
+from tests.support.pages import walk_items
 
 AddBook = Callable[..., dict[str, Any]]
 
@@ -30,18 +31,8 @@ def isbn13(serial: int) -> str:
 
 
 def walk(client: LambdaClient, query: dict[str, str], limit: int = 4) -> list[dict[str, Any]]:
-    """Every item of every page, following next_cursor to the end."""
-    items: list[dict[str, Any]] = []
-    params = {**query, "limit": str(limit)}
-    while True:
-        response = client.get("/books", query=params)
-        assert response.status_code == 200, response.body
-        page = response.json()
-        assert len(page["items"]) <= limit
-        items.extend(page["items"])
-        if page["next_cursor"] is None:
-            return items
-        params["cursor"] = page["next_cursor"]
+    """Every book of every page of GET /books, following next_cursor to the end."""
+    return walk_items(client, "/books", query, limit=limit)
 
 
 def ids(items: list[dict[str, Any]]) -> list[str]:

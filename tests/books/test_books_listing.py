@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ import pytest
 from shared.pagination import encode_cursor
 from tests.books.helpers import AddBook, ids, walk
 from tests.support.lambda_client import LambdaClient
+from tests.support.pages import Page, walk_pages
 
 SORTS = ["title", "-title", "price", "-price", "release_date", "-release_date"]
 TODAY = datetime.now(UTC).date()
@@ -137,19 +139,17 @@ def test_a_filtered_sort_keeps_its_order(
 def test_paging_while_books_are_added_visits_every_original_book_once(
     client: LambdaClient, add_book: AddBook, catalog: list[dict[str, Any]], sort: str
 ) -> None:
-    seen: list[dict[str, Any]] = []
-    params = {"sort": sort, "limit": "3"}
-    inserted = 0
-    while True:
-        page = client.get("/books", query=params).json()
-        seen.extend(page["items"])
-        if page["next_cursor"] is None:
-            break
-        params["cursor"] = page["next_cursor"]
+    inserts = itertools.count(1)
+
+    def add_one_passed_and_one_ahead(page: Page) -> None:
         # One that sorts first (already passed) and one that sorts last (still ahead).
-        inserted += 1
-        add_book(title=f"Aaa {inserted}", price="0.00", release_date=day(-9000 - inserted))
-        add_book(title=f"Zzz {inserted}", price="99999.00", release_date=day(9000 + inserted))
+        n = next(inserts)
+        add_book(title=f"Aaa {n}", price="0.00", release_date=day(-9000 - n))
+        add_book(title=f"Zzz {n}", price="99999.00", release_date=day(9000 + n))
+
+    seen = walk_pages(
+        client, "/books", {"sort": sort}, limit=3, between_pages=add_one_passed_and_one_ahead
+    ).items
 
     assert len(ids(seen)) == len(set(ids(seen)))
     assert set(ids(catalog)) <= set(ids(seen))

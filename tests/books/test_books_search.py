@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from bookstore.events import http_api_event
 from functions.books.app import handler
 from tests.books.helpers import AddBook, ids, walk
 from tests.support.lambda_client import LambdaClient, invoke
+from tests.support.pages import Page, walk_pages
 
 
 def titles(client: LambdaClient, **query: str) -> list[str]:
@@ -159,18 +161,16 @@ def test_paging_a_ranked_search_while_matches_are_added_visits_each_once(
     client: LambdaClient, add_book: AddBook, shelf: dict[str, dict[str, Any]]
 ) -> None:
     originals = [add_book(title=f"Dragon Tale {n}", description="dragon") for n in range(9)]
-    seen: list[dict[str, Any]] = []
-    params = {"q": "dragon", "limit": "2"}
-    added = 0
-    while True:
-        page = client.get("/books", query=params).json()
-        seen.extend(page["items"])
-        if page["next_cursor"] is None:
-            break
-        params["cursor"] = page["next_cursor"]
-        added += 1
-        add_book(title=f"Dragon Dragon {added}", author="Dragon")  # ranks above every page
-        add_book(title="Unrelated", description=f"a dragon {added}")  # ranks low, still ahead
+    additions = itertools.count(1)
+
+    def add_one_above_and_one_ahead(page: Page) -> None:
+        n = next(additions)
+        add_book(title=f"Dragon Dragon {n}", author="Dragon")  # ranks above every page
+        add_book(title="Unrelated", description=f"a dragon {n}")  # ranks low, still ahead
+
+    seen = walk_pages(
+        client, "/books", {"q": "dragon"}, limit=2, between_pages=add_one_above_and_one_ahead
+    ).items
 
     matching_before = {
         shelf[t]["id"] for t in ("The Dragon Keeper", "Harvest Moon", "Quiet Fields")

@@ -9,6 +9,7 @@ from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.users.app import handler
 from tests.support.lambda_client import LambdaClient
+from tests.support.pages import Page, walk_pages
 from tests.users.helpers import login, promote_admin, register, signed_up, signed_up_admin
 
 CUSTOMER_ROUTES = [("GET", "/users"), ("PATCH", f"/users/{uuid.UUID(int=1)}")]
@@ -44,19 +45,24 @@ def test_an_admin_lists_every_user_page_by_page(any_client: LambdaClient) -> Non
     for email in emails:
         register(any_client, email=email)
 
-    first = any_client.get("/users", token=admin["access_token"], query={"limit": "3"})
-    cursor = first.json()["next_cursor"]
-    register(any_client, email="late@example.org")
-    second = any_client.get(
-        "/users", token=admin["access_token"], query={"limit": "3", "cursor": cursor}
+    late = ["late@example.org"]
+
+    def someone_registers_after_the_first_page(page: Page) -> None:
+        if late:
+            register(any_client, email=late.pop())
+
+    users = walk_pages(
+        any_client,
+        "/users",
+        token=admin["access_token"],
+        limit=3,
+        between_pages=someone_registers_after_the_first_page,
     )
 
-    assert first.status_code == 200
-    assert second.status_code == 200
-    seen = [user["email"] for user in first.json()["items"] + second.json()["items"]]
+    assert [len(page["items"]) for page in users.pages] == [3, 3]
+    seen = [user["email"] for user in users.items]
     assert seen == ["root@example.org", *emails, "late@example.org"]
-    assert second.json()["next_cursor"] is None
-    assert set(first.json()["items"][0]) == {"id", "email", "full_name", "role", "created_at"}
+    assert set(users.items[0]) == {"id", "email", "full_name", "role", "created_at"}
 
 
 def test_an_admin_promotes_a_customer_who_then_gets_admin_tokens(client: LambdaClient) -> None:

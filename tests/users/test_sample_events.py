@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
 from bookstore.lambda_context import LocalLambdaContext
 from functions.users.app import handler
 from tests.support.lambda_client import LambdaClient, invoke
+from tests.support.sample_events import filled_in, stale_events
 from tests.users import sample_events as samples
 from tests.users.helpers import login, register, signed_up_admin
 
@@ -27,20 +25,9 @@ FILES = sorted(path.stem for path in samples.EVENTS_DIR.glob("*.json"))
 
 
 def test_the_committed_events_are_the_generated_ones() -> None:
-    generated = samples.sample_events()
+    stale = stale_events(samples.EVENTS_DIR, samples.sample_events())
 
-    assert sorted(generated) == FILES
-    for name, event in generated.items():
-        assert json.loads((samples.EVENTS_DIR / f"{name}.json").read_text()) == event, (
-            f"events/users/{name}.json is stale: uv run python -m tests.users.sample_events"
-        )
-
-
-def fill_in(raw: str, values: dict[str, str]) -> dict[str, Any]:
-    for placeholder, value in values.items():
-        raw = raw.replace(placeholder, value)
-    event: dict[str, Any] = json.loads(raw)
-    return event
+    assert stale == [], "regenerate them: uv run python -m tests.users.sample_events"
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -48,8 +35,9 @@ def test_each_sample_event_is_served_by_the_handler(client: LambdaClient, name: 
     customer = register(client, email=samples.CUSTOMER_EMAIL, password=samples.SAMPLE_PASSWORD)
     pair = login(client, email=samples.CUSTOMER_EMAIL, password=samples.SAMPLE_PASSWORD).json()
     admin = signed_up_admin(client)
-    event = fill_in(
-        (samples.EVENTS_DIR / f"{name}.json").read_text(),
+    event = filled_in(
+        samples.EVENTS_DIR,
+        name,
         {
             samples.ACCESS_TOKEN: pair["access_token"],
             samples.ADMIN_ACCESS_TOKEN: admin["access_token"],

@@ -1,9 +1,16 @@
-"""Access tokens that must not get in: every one is 401 with `WWW-Authenticate: Bearer`."""
+"""Access tokens the shared auth dependency must not let in: every one is 401 with
+`WWW-Authenticate: Bearer`.
+
+The attacks run against a probe function built like every function (`tests.shared.probe_app`),
+through its real Lambda handler. The dependency decodes the token without a database round trip,
+so none is needed here; what only the Users function can refuse is tested in `tests/users`.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
+import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,8 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from shared.auth.tokens import ALGORITHM, AUDIENCE, ISSUER, create_access_token
 from shared.settings import get_settings
+from tests.shared.probe_app import ADMIN_PATH, ME_PATH, handler
 from tests.support.lambda_client import LambdaClient
-from tests.users.helpers import signed_up
 
 
 def claims_for(user_id: str, **overrides: Any) -> dict[str, Any]:
@@ -51,20 +58,48 @@ def unsigned(claims: dict[str, Any]) -> str:
     return f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(payload)}."
 
 
-def assert_rejected(client: LambdaClient, token: str, code: str = "AUTH_INVALID_TOKEN") -> None:
-    response = client.get("/users/me", token=token)
+def assert_rejected(
+    client: LambdaClient, token: str, code: str = "AUTH_INVALID_TOKEN", path: str = ME_PATH
+) -> None:
+    response = client.get(path, token=token)
     assert response.status_code == 401, response.body
     assert response.json()["code"] == code
     assert response.headers["www-authenticate"] == "Bearer"
 
 
 @pytest.fixture
-def user_id(client: LambdaClient) -> str:
-    return str(signed_up(client)["user"]["id"])
+def client() -> LambdaClient:
+    return LambdaClient(handler)
 
 
-def test_a_well_formed_token_of_our_own_gets_in(client: LambdaClient, user_id: str) -> None:
-    assert client.get("/users/me", token=signed(claims_for(user_id))).status_code == 200
+@pytest.fixture
+def user_id() -> str:
+    return str(uuid.uuid4())
+
+
+def test_a_well_formed_token_of_our_own_gets_in_as_its_principal(
+    client: LambdaClient, user_id: str
+) -> None:
+    response = client.get(ME_PATH, token=signed(claims_for(user_id)))
+
+    assert response.status_code == 200, response.body
+    assert response.json() == {"user_id": user_id, "role": "customer"}
+
+
+def test_an_admin_token_gets_into_the_admin_route(client: LambdaClient, user_id: str) -> None:
+    response = client.get(ADMIN_PATH, token=signed(claims_for(user_id, role="admin")))
+
+    assert response.status_code == 200, response.body
+    assert response.json() == {"user_id": user_id, "role": "admin"}
+
+
+def test_a_customer_token_on_the_admin_route_is_403_forbidden(
+    client: LambdaClient, user_id: str
+) -> None:
+    response = client.get(ADMIN_PATH, token=signed(claims_for(user_id)))
+
+    assert response.status_code == 403, response.body
+    assert response.json() == {"detail": "This route needs an admin", "code": "AUTH_FORBIDDEN"}
 
 
 def test_an_unsigned_alg_none_token_is_401(client: LambdaClient, user_id: str) -> None:
@@ -78,7 +113,7 @@ def test_a_token_signed_with_our_key_but_another_hmac_algorithm_is_401(
     # PyJWT refuses to sign HS384/HS512 with a key shorter than their digest.
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
     get_settings.cache_clear()
-    assert client.get("/users/me", token=signed(claims_for(user_id))).status_code == 200
+    assert client.get(ME_PATH, token=signed(claims_for(user_id))).status_code == 200
 
     assert_rejected(client, signed(claims_for(user_id), algorithm=algorithm))
 
@@ -93,7 +128,9 @@ def test_a_token_signed_with_another_key_is_401(client: LambdaClient, user_id: s
     assert_rejected(client, forged)
 
 
-def test_a_token_with_a_tampered_payload_is_401(client: LambdaClient, user_id: str) -> None:
+def test_a_token_with_a_payload_tampered_to_admin_is_401_on_the_admin_route(
+    client: LambdaClient, user_id: str
+) -> None:
     header, _, signature = signed(claims_for(user_id)).split(".")
     escalated = claims_for(user_id, role="admin")
     payload = {
@@ -101,9 +138,8 @@ def test_a_token_with_a_tampered_payload_is_401(client: LambdaClient, user_id: s
         "iat": int(escalated["iat"].timestamp()),
         "exp": int(escalated["exp"].timestamp()),
     }
-    response = client.get("/users", token=f"{header}.{b64(payload)}.{signature}")
-    assert response.status_code == 401
-    assert response.json()["code"] == "AUTH_INVALID_TOKEN"
+
+    assert_rejected(client, f"{header}.{b64(payload)}.{signature}", path=ADMIN_PATH)
 
 
 def test_a_token_for_another_audience_is_401(client: LambdaClient, user_id: str) -> None:
@@ -114,9 +150,11 @@ def test_a_token_from_another_issuer_is_401(client: LambdaClient, user_id: str) 
     assert_rejected(client, signed(claims_for(user_id, iss="someone-else")))
 
 
-def test_a_refresh_token_used_as_an_access_token_is_401(client: LambdaClient) -> None:
-    pair = signed_up(client)
-    assert_rejected(client, pair["refresh_token"])
+def test_an_opaque_string_like_a_refresh_token_used_as_an_access_token_is_401(
+    client: LambdaClient,
+) -> None:
+    # Shaped like the Users function's refresh tokens: 32 random bytes, URL-safe base64.
+    assert_rejected(client, secrets.token_urlsafe(32))
 
 
 def test_a_signed_jwt_of_type_refresh_used_as_an_access_token_is_401(
@@ -150,17 +188,8 @@ def test_a_missing_or_malformed_authorization_header_is_401(
     client: LambdaClient, authorization: str
 ) -> None:
     headers = {"authorization": authorization} if authorization else {}
-    response = client.get("/users/me", headers=headers)
+    response = client.get(ME_PATH, headers=headers)
 
     assert response.status_code == 401
     assert response.json()["code"] == "AUTH_INVALID_TOKEN"
     assert response.headers["www-authenticate"] == "Bearer"
-
-
-def test_a_valid_token_of_a_disabled_account_is_401_on_users_me(
-    client: LambdaClient, user_id: str, database_url: str
-) -> None:
-    from tests.users.db import sql
-
-    sql(database_url, "UPDATE users SET is_active = false")
-    assert_rejected(client, signed(claims_for(user_id)))
