@@ -20,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 COMMAND_MODULES = (
     "bookstore.commands.create_admin",
     "bookstore.commands.dev",
+    "bookstore.commands.events",
     "bookstore.commands.migrate",
     "bookstore.commands.seed",
 )

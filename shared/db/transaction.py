@@ -48,14 +48,20 @@ async def transaction() -> AsyncIterator[AsyncSession]:
         except AppError:
             if session.info.pop(_COMMIT_ON_ERROR, False):
                 await session.commit()
+                await _run_after_commit(session)
             else:
-                await session.rollback()
+                await _roll_back(session)
             raise
         except BaseException:
-            await session.rollback()
+            await _roll_back(session)
             raise
         await session.commit()
         await _run_after_commit(session)
+
+
+async def _roll_back(session: AsyncSession) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+    await session.rollback()
 
 
 async def _run_after_commit(session: AsyncSession) -> None:
