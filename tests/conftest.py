@@ -1,9 +1,9 @@
-"""Fixtures shared by every test: a real PostgreSQL, a migrated template, a fresh database per test."""
+"""Fixtures shared by every test: a real PostgreSQL, a migrated template, a clean database per test."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -15,16 +15,24 @@ os.environ.setdefault("SECRET_KEY", "test-signing-key-that-is-long-enough-for-hs
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("DATABASE_SECRET_ARN", None)
 
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+
 from bookstore import embedded_postgres
-from shared.db.engine import dispose_engine
+from shared.db.engine import connect_args, dispose_engine
+from shared.db.url import resolve_database_url
 from shared.settings import get_settings
 from tests.support.databases import (
+    SessionDatabase,
     create_database,
     drop_database,
     point_settings_at,
     run,
     unique_name,
 )
+
+# Fixtures any test may ask for: `aws`, `bus` and `spy` (a moto EventBridge).
+pytest_plugins = ("tests.support.eventbridge",)
 
 
 @pytest.fixture(autouse=True)
@@ -70,15 +78,36 @@ def empty_database_url(postgres_server_url: str, monkeypatch: pytest.MonkeyPatch
     drop_database(postgres_server_url, name)
 
 
+@pytest.fixture(scope="session")
+def session_database(postgres_server_url: str, migrated_template: str) -> Iterator[SessionDatabase]:
+    """The one copy of the template this pytest process hands to every test, reset in between."""
+    database = SessionDatabase(postgres_server_url, migrated_template)
+    yield database
+    database.drop()
+
+
 @pytest.fixture
 def database_url(
-    postgres_server_url: str, migrated_template: str, monkeypatch: pytest.MonkeyPatch
+    session_database: SessionDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
-    """A migrated database of this test's own, which the process now uses."""
-    name = unique_name("bookstore_test")
-    create_database(postgres_server_url, name, template=migrated_template)
-    url = embedded_postgres.database_url(postgres_server_url, name)
+    """A migrated database of this test's own, with no rows, which the process now uses."""
+    url = session_database.reset()
     point_settings_at(url, monkeypatch)
     yield url
     run(dispose_engine())
-    drop_database(postgres_server_url, name)
+
+
+@pytest.fixture
+async def db_session(database_url: str) -> AsyncIterator[AsyncSession]:
+    """A session on this test's database, for domain rules called directly rather than through a
+    handler. Its engine is its own, on the test's loop: the process-wide one is bound to the
+    process loop that the handlers run on."""
+    settings = get_settings()
+    engine = create_async_engine(
+        resolve_database_url(settings), poolclass=NullPool, connect_args=connect_args(settings)
+    )
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            yield session
+    finally:
+        await engine.dispose()
