@@ -39,11 +39,11 @@ from functions.books import repository
 from functions.books.app import handler
 from functions.books.listing import sort_order
 from functions.books.router import catalog_filters
-from functions.books.schemas import parse_money
 from shared.db.base import new_id
 from shared.db.engine import dispose_engine
 from shared.domain.availability import today
 from shared.lambda_handler import process_event_loop
+from shared.money import parse_money
 
 COLUMNS = (
     "id",

@@ -79,6 +79,14 @@ class ConflictError(AppError):
     default_detail = "Conflict"
 
 
+class UnprocessableError(AppError):
+    """A well-formed request that a domain rule refuses with 422 and a code of its own."""
+
+    status_code = 422
+    default_code = "UNPROCESSABLE"
+    default_detail = "The request cannot be processed"
+
+
 class ServiceUnavailableError(AppError):
     status_code = 503
     default_code = "SERVICE_UNAVAILABLE"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -42,6 +43,18 @@ class PageParams(BaseModel):
     def decoded_cursor(self) -> dict[str, Any] | None:
         return None if self.cursor is None else decode_cursor(self.cursor)
 
+    def after_id(self) -> uuid.UUID | None:
+        """For lists in id order: the id of the last row served, from a cursor of `id_cursor`."""
+        position = self.decoded_cursor()
+        if position is None:
+            return None
+        if set(position) != {"id"}:
+            raise InvalidCursorError
+        try:
+            return uuid.UUID(str(position["id"]))
+        except ValueError:
+            raise InvalidCursorError from None
+
 
 async def page_params(  # async: no worker thread per request (see shared.auth.dependencies)
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
@@ -58,6 +71,10 @@ PageParamsDep = Annotated[PageParams, Depends(page_params)]
 def encode_cursor(position: dict[str, Any]) -> str:
     raw = json.dumps(position, separators=(",", ":"), default=str).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def id_cursor(last_id: uuid.UUID) -> str:
+    return encode_cursor({"id": str(last_id)})
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 from functions.books.router import router
-from functions.books.schemas import MONEY_RULE
 from shared.app_factory import create_app
 from shared.lambda_handler import create_handler
+from shared.money import MONEY_RULE
 
 DESCRIPTION = f"""The catalog: browse, search and (for admins) edit books.
 

@@ -7,11 +7,12 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from functions.books import service
 from functions.books.listing import CatalogFilters, SortName
-from functions.books.schemas import BookCreate, BookPublic, BookUpdate, MoneyIn
+from functions.books.schemas import BookCreate, BookPublic, BookUpdate
 from functions.books.search import MAX_QUERY_LENGTH, clean_query
 from shared.auth.dependencies import AdminUser
 from shared.db.session import SessionDep
 from shared.errors import InvalidInputError, error_responses
+from shared.money import MoneyIn
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/books", tags=["books"])

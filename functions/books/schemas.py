@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -14,7 +12,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     StringConstraints,
     WithJsonSchema,
     field_validator,
@@ -22,37 +19,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from functions.books.isbn import InvalidIsbnError, normalise_isbn
+from shared.money import MONEY_RULE, MoneyIn, MoneyOut
 
-MAX_PRICE = Decimal("99999999.99")
 MAX_STOCK = 2_147_483_647  # PostgreSQL integer
-MONEY_PATTERN = r"^\d{1,8}(\.\d{1,2})?$"
-_MONEY = re.compile(MONEY_PATTERN)
-_CENTS = Decimal("0.01")
-MONEY_RULE = (
-    'a decimal string with at most two places, 0.00 to 99999999.99: "12.99", "12.5" and "12" are '
-    "accepted (and answered as two places); JSON numbers, signs and exponents are refused"
-)
-
-
-def parse_money(value: Any) -> Decimal:
-    if not isinstance(value, str) or not _MONEY.fullmatch(value):
-        raise PydanticCustomError("money", "Price must be " + MONEY_RULE)
-    return Decimal(value).quantize(_CENTS)
-
-
-def format_money(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-_MONEY_SCHEMA = {"type": "string", "pattern": MONEY_PATTERN, "examples": ["12.99"]}
-MoneyIn = Annotated[
-    Decimal, BeforeValidator(parse_money), WithJsonSchema(_MONEY_SCHEMA, mode="validation")
-]
-MoneyOut = Annotated[
-    Decimal,
-    PlainSerializer(format_money, return_type=str),
-    WithJsonSchema({"type": "string", "examples": ["12.99"]}, mode="serialization"),
-]
 
 
 def _storable(value: str) -> str:

@@ -6,12 +6,11 @@ Besides API Gateway events, `handler` accepts an operator's direct invocation
 
 from __future__ import annotations
 
-from typing import Any
-
-from functions.users import operator_actions
+from functions.users.operator_actions import ACTIONS
 from functions.users.router import auth_router, users_router
 from shared.app_factory import create_app
 from shared.lambda_handler import create_handler
+from shared.operator_actions import with_operator_actions
 
 app = create_app(
     "users",
@@ -22,10 +21,4 @@ app = create_app(
     "administration. Access tokens are short-lived JWTs; refresh tokens are opaque, single-use "
     "and rotated on every refresh.",
 )
-_serve_http = create_handler(app)
-
-
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    if operator_actions.is_operator_action(event):
-        return operator_actions.handle(event, context)
-    return _serve_http(event, context)
+handler = with_operator_actions(create_handler(app), ACTIONS)

@@ -26,11 +26,6 @@ class ExpiredRefreshTokenError(UnauthorizedError):
     default_detail = "Refresh token expired"
 
 
-class AccountUnavailableError(UnauthorizedError):
-    default_code = "AUTH_INVALID_TOKEN"
-    default_detail = "The account of this token no longer exists or is disabled"
-
-
 class EmailTakenError(ConflictError):
     default_code = "AUTH_EMAIL_TAKEN"
     default_detail = "An account with this email already exists"

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.users import passwords, repository
 from functions.users.errors import (
-    AccountUnavailableError,
     CurrentPasswordMissingError,
     EmailTakenError,
     UserNotFoundError,
@@ -18,9 +17,10 @@ from functions.users.errors import (
 from functions.users.schemas import UserPublic, UserRegister, UserUpdateMe
 from shared.auth.tokens import Principal
 from shared.db.integrity import constraint_errors
+from shared.domain.errors import AccountUnavailableError
 from shared.models import User
 from shared.observability import logger
-from shared.pagination import InvalidCursorError, Page, PageParams, encode_cursor
+from shared.pagination import Page, PageParams, id_cursor
 from shared.roles import Role
 
 # Another registration of the same email may commit between our check and our insert.
@@ -78,9 +78,9 @@ async def update_me(
 
 
 async def list_users(session: AsyncSession, *, page: PageParams) -> Page[UserPublic]:
-    users = await repository.list_users(session, after=_cursor_id(page), limit=page.limit + 1)
+    users = await repository.list_users(session, after=page.after_id(), limit=page.limit + 1)
     items = [UserPublic.model_validate(user) for user in users[: page.limit]]
-    next_cursor = encode_cursor({"id": str(items[-1].id)}) if len(users) > page.limit else None
+    next_cursor = id_cursor(items[-1].id) if len(users) > page.limit else None
     return Page[UserPublic](items=items, next_cursor=next_cursor)
 
 
@@ -114,13 +114,3 @@ async def _active_user(session: AsyncSession, principal: Principal) -> User:
     if user is None or not user.is_active:
         raise AccountUnavailableError()
     return user
-
-
-def _cursor_id(page: PageParams) -> uuid.UUID | None:
-    position = page.decoded_cursor()
-    if position is None:
-        return None
-    try:
-        return uuid.UUID(str(position["id"]))
-    except (KeyError, ValueError):
-        raise InvalidCursorError from None

@@ -1,0 +1,49 @@
+"""Direct invocations of a function, outside API Gateway: operator actions and scheduled jobs.
+
+Such an event is `{"action": "<name>", ...}`. API Gateway cannot send one: its events always carry
+a `requestContext`, and a client controls only what is inside it and the body. Each action is an
+async function of the event that answers a JSON-able dict (`{"ok": true, ...}` or a `failure`);
+it opens its own transaction with `shared.db.transaction.transaction()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from shared.lambda_handler import LambdaHandler, process_event_loop
+from shared.observability import logger
+
+Action = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def is_operator_action(event: Any) -> bool:
+    return isinstance(event, dict) and "action" in event and "requestContext" not in event
+
+
+def failure(code: str, detail: str) -> dict[str, Any]:
+    logger.warning("operator action refused", code=code)
+    return {"ok": False, "code": code, "detail": detail}
+
+
+def with_operator_actions(
+    serve_http: LambdaHandler, actions: Mapping[str, Action]
+) -> LambdaHandler:
+    """One handler for both: API Gateway events go to `serve_http`, direct invocations to `actions`."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    def run_action(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        name = event.get("action")
+        action = actions.get(name) if isinstance(name, str) else None
+        if action is None:
+            known = ", ".join(repr(known) for known in actions)
+            return failure("UNKNOWN_ACTION", f"unknown action {name!r}: use one of {known}")
+        # The same loop as HTTP requests: the pooled connections are bound to it.
+        return process_event_loop().run_until_complete(action(event))
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if is_operator_action(event):
+            return run_action(event, context)
+        return serve_http(event, context)
+
+    return handler
