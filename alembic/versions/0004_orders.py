@@ -131,6 +131,7 @@ def upgrade() -> None:
         "order_items",
         sa.Column("order_id", sa.Uuid(), nullable=False),
         sa.Column("book_id", sa.Uuid(), nullable=False),
+        sa.Column("line_number", sa.SmallInteger(), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("unit_price", sa.Numeric(precision=10, scale=2), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),

@@ -64,7 +64,8 @@ def run(arguments: argparse.Namespace) -> int:
     for route in routes:
         print(f"  {route.route_key:<32} -> {route.function}")
     print(
-        f"Serving on {base}  (docs: {base}/books/docs, /users/docs, /health/docs)  Ctrl-C to stop"
+        f"Serving on {base}  (docs: {base}/<name>/docs for books, users, cart, orders, health)"
+        "  Ctrl-C to stop"
     )
     try:
         server.serve_forever()

@@ -61,6 +61,8 @@ class OrderItem(Base):
     )
     # Books are only ever soft-deleted, so the line keeps pointing at a row.
     book_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("books.id"), primary_key=True)
+    # Lines keep the order the customer put them in (their cart's order).
+    line_number: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[str] = mapped_column(String(300))
     unit_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     quantity: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,76 @@
+"""The cart's rules: only released books in stock go in, at the quantity asked; prices are current."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from functions.cart import repository
+from functions.cart.errors import (
+    BookNotReleasedError,
+    CartItemNotFoundError,
+    QuantityOverStockError,
+)
+from functions.cart.schemas import CartItemPublic, CartPublic
+from shared.db.integrity import constraint_errors
+from shared.domain.availability import is_released, today
+from shared.domain.errors import AccountUnavailableError, BookNotFoundError
+from shared.money import CENTS
+from shared.settings import get_settings
+
+_UNKNOWN_ACCOUNT = {repository.USER_FOREIGN_KEY: AccountUnavailableError}
+
+
+async def get_cart(session: AsyncSession, *, user_id: uuid.UUID) -> CartPublic:
+    return _cart(await repository.cart_lines(session, user_id=user_id))
+
+
+async def set_quantity(
+    session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, quantity: int
+) -> CartPublic:
+    """Puts `quantity` copies of the book in the cart (replacing any quantity it had there)."""
+    book = await repository.live_book(session, book_id=book_id)
+    if book is None:
+        raise BookNotFoundError()
+    if not is_released(book["release_date"], today()):
+        raise BookNotReleasedError()
+    if quantity > book["stock"]:
+        raise QuantityOverStockError(in_stock=book["stock"])
+    with constraint_errors(_UNKNOWN_ACCOUNT):
+        await repository.set_line(session, user_id=user_id, book_id=book_id, quantity=quantity)
+    return await get_cart(session, user_id=user_id)
+
+
+async def remove_item(
+    session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID
+) -> CartPublic:
+    if not await repository.delete_line(session, user_id=user_id, book_id=book_id):
+        raise CartItemNotFoundError()
+    return await get_cart(session, user_id=user_id)
+
+
+async def clear(session: AsyncSession, *, user_id: uuid.UUID) -> None:
+    await repository.clear(session, user_id=user_id)
+
+
+def _cart(rows: Sequence[RowMapping]) -> CartPublic:
+    items = [
+        CartItemPublic(
+            book_id=row["book_id"],
+            title=row["title"],
+            unit_price=row["unit_price"],
+            quantity=row["quantity"],
+            line_total=(row["unit_price"] * row["quantity"]).quantize(CENTS),
+        )
+        for row in rows
+    ]
+    return CartPublic(
+        items=items,
+        item_count=sum(item.quantity for item in items),
+        total=sum((item.line_total for item in items), Decimal("0.00")),
+        currency=get_settings().currency,
+    )

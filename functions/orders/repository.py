@@ -1,0 +1,202 @@
+"""Queries of the Orders function. Never commits: the request's session owns the transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import RowMapping, Uuid, any_, bindparam, delete, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.domain.checkout import LineRequest
+from shared.domain.orders import OrderLine, OrderSnapshot
+from shared.models import Book, CartItem, IdempotencyKey, Order, OrderItem
+from shared.models.order import OrderStatus
+
+USER_FOREIGN_KEY = "fk_orders_user_id_users"
+IDEMPOTENCY_PRIMARY_KEY = "pk_idempotency_keys"
+
+_ORDER_COLUMNS = (
+    Order.id,
+    Order.user_id,
+    Order.status,
+    Order.total,
+    Order.currency,
+    Order.created_at,
+    Order.updated_at,
+)
+_RETURN_STOCK = text(
+    "UPDATE books SET stock = books.stock + order_items.quantity, updated_at = now() "
+    "FROM order_items WHERE order_items.order_id = :order_id AND books.id = order_items.book_id"
+)
+
+
+async def lock_cart(session: AsyncSession, *, user_id: uuid.UUID) -> list[LineRequest]:
+    """The user's cart lines of books still in the catalog, oldest first, row-locked: a second
+    checkout of the same cart waits here, then finds the lines gone."""
+    statement = (
+        select(CartItem.book_id, CartItem.quantity)
+        .join(Book, Book.id == CartItem.book_id)
+        .where(CartItem.user_id == user_id, Book.deleted_at.is_(None))
+        .order_by(CartItem.added_at, CartItem.book_id)
+        .with_for_update(of=CartItem)
+    )
+    connection = await session.connection()
+    rows = (await connection.execute(statement)).all()
+    return [LineRequest(book_id=row.book_id, quantity=row.quantity) for row in rows]
+
+
+async def remove_checked_out_lines(
+    session: AsyncSession, *, user_id: uuid.UUID, book_ids: Sequence[uuid.UUID]
+) -> None:
+    """Removes the lines that were ordered, and those of books no longer in the catalog; a line
+    put in the cart while the checkout ran stays for the next one."""
+    statement = delete(CartItem).where(
+        CartItem.user_id == user_id,
+        Book.id == CartItem.book_id,
+        or_(
+            CartItem.book_id == any_(bindparam("ordered", type_=ARRAY(Uuid()))),
+            Book.deleted_at.is_not(None),
+        ),
+    )
+    connection = await session.connection()
+    await connection.execute(statement, {"ordered": list(book_ids)})
+
+
+async def find_idempotency_key(
+    session: AsyncSession, *, user_id: uuid.UUID, key: str
+) -> IdempotencyKey | None:
+    return await session.get(IdempotencyKey, (user_id, key))
+
+
+async def forget_idempotency_key(session: AsyncSession, *, record: IdempotencyKey) -> None:
+    await session.delete(record)
+    await session.flush()
+
+
+async def remember_idempotency_key(session: AsyncSession, *, record: IdempotencyKey) -> None:
+    session.add(record)
+    await session.flush()
+
+
+async def delete_idempotency_keys_before(session: AsyncSession, *, cutoff: datetime) -> int:
+    connection = await session.connection()
+    result = await connection.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def list_orders(
+    session: AsyncSession, *, owner: uuid.UUID | None, after: uuid.UUID | None, limit: int
+) -> list[OrderSnapshot]:
+    """Newest first (ids are time-ordered); `owner` None means every user's."""
+    statement = select(*_ORDER_COLUMNS).order_by(Order.id.desc()).limit(limit)
+    if owner is not None:
+        statement = statement.where(Order.user_id == owner)
+    if after is not None:
+        statement = statement.where(Order.id < after)
+    connection = await session.connection()
+    rows = (await connection.execute(statement)).mappings().all()
+    return await _with_items(session, rows)
+
+
+async def get_order(
+    session: AsyncSession, *, order_id: uuid.UUID, owner: uuid.UUID | None
+) -> OrderSnapshot | None:
+    statement = select(*_ORDER_COLUMNS).where(Order.id == order_id)
+    if owner is not None:
+        statement = statement.where(Order.user_id == owner)
+    connection = await session.connection()
+    row = (await connection.execute(statement)).mappings().one_or_none()
+    return None if row is None else (await _with_items(session, [row]))[0]
+
+
+async def lock_order_status(
+    session: AsyncSession, *, order_id: uuid.UUID, owner: uuid.UUID | None
+) -> OrderStatus | None:
+    """The order's status, row-locked until the transaction ends: concurrent changes of one order
+    queue up, and each sees the status the previous one left."""
+    statement = select(Order.status).where(Order.id == order_id).with_for_update()
+    if owner is not None:
+        statement = statement.where(Order.user_id == owner)
+    connection = await session.connection()
+    status: OrderStatus | None = (await connection.execute(statement)).scalar_one_or_none()
+    return status
+
+
+async def set_status(
+    session: AsyncSession, *, order_id: uuid.UUID, status: OrderStatus
+) -> OrderSnapshot:
+    statement = (
+        update(Order)
+        .where(Order.id == order_id)
+        .values(status=status, updated_at=text("now()"))
+        .returning(*_ORDER_COLUMNS)
+    )
+    connection = await session.connection()
+    row = (await connection.execute(statement)).mappings().one()
+    return (await _with_items(session, [row]))[0]
+
+
+async def return_stock(session: AsyncSession, *, order: OrderSnapshot) -> None:
+    """Puts the order's copies back on the shelf. The books are locked in id order first, as
+    checkout locks them, so a cancellation and a checkout never deadlock."""
+    connection = await session.connection()
+    book_ids = sorted(line.book_id for line in order.items)
+    await connection.execute(
+        select(Book.id)
+        .where(Book.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
+        .order_by(Book.id)
+        .with_for_update(),
+        {"book_ids": book_ids},
+    )
+    await connection.execute(_RETURN_STOCK, {"order_id": order.id})
+
+
+async def _with_items(session: AsyncSession, rows: Sequence[RowMapping]) -> list[OrderSnapshot]:
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    statement = (
+        select(
+            OrderItem.order_id,
+            OrderItem.book_id,
+            OrderItem.title,
+            OrderItem.unit_price,
+            OrderItem.quantity,
+            OrderItem.line_total,
+        )
+        .where(OrderItem.order_id == any_(bindparam("order_ids", type_=ARRAY(Uuid()))))
+        .order_by(OrderItem.order_id, OrderItem.line_number)
+    )
+    connection = await session.connection()
+    items: defaultdict[uuid.UUID, list[OrderLine]] = defaultdict(list)
+    for item in (await connection.execute(statement, {"order_ids": ids})).mappings():
+        items[item["order_id"]].append(_line(item))
+    return [
+        OrderSnapshot(
+            id=row["id"],
+            user_id=row["user_id"],
+            status=row["status"],
+            items=tuple(items[row["id"]]),
+            total=row["total"],
+            currency=row["currency"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+        for row in rows
+    ]
+
+
+def _line(item: RowMapping) -> OrderLine:
+    return OrderLine(
+        book_id=item["book_id"],
+        title=item["title"],
+        unit_price=item["unit_price"],
+        quantity=item["quantity"],
+        line_total=item["line_total"],
+    )
