@@ -17,7 +17,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -30,6 +30,7 @@ os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "books-bench")
 
 import asyncpg
 from sqlalchemy.engine import Dialect, make_url
+from support import admin, percentile, run, server_url
 
 from bookstore.catalog.generator import generate_catalog
 from bookstore.dsn import asyncpg_dsn
@@ -42,7 +43,6 @@ from functions.books.router import catalog_filters
 from shared.db.base import new_id
 from shared.db.engine import dispose_engine
 from shared.domain.availability import today
-from shared.lambda_handler import process_event_loop
 from shared.money import parse_money
 
 COLUMNS = (
@@ -57,25 +57,6 @@ COLUMNS = (
     "release_date",
 )
 SEARCHES = ("dragon", "hobit", "silent garden", "tolkien", "murder in the old quarter", "recipes")
-
-
-def server_url() -> str:
-    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL"):
-        if os.environ.get(name):
-            return os.environ[name]
-    return "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
-    return process_event_loop().run_until_complete(coroutine)
-
-
-async def admin(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def load_books(database_dsn: str, count: int) -> float:
@@ -102,11 +83,6 @@ async def load_books(database_dsn: str, count: int) -> float:
         return time.perf_counter() - started
     finally:
         await connection.close()
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def asyncpg_dialect() -> Dialect:

@@ -31,7 +31,7 @@ import secrets
 import sys
 import time
 import uuid
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing.pool import Pool
@@ -48,6 +48,7 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
 import asyncpg
 from sqlalchemy import event
+from support import admin, percentile, run, server_url
 
 from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
@@ -57,7 +58,6 @@ from shared.auth.tokens import create_access_token
 from shared.db.base import new_id
 from shared.db.engine import dispose_engine, get_engine
 from shared.domain.availability import is_released, today
-from shared.lambda_handler import process_event_loop
 from shared.money import CENTS, format_money
 from shared.settings import get_settings
 
@@ -128,30 +128,6 @@ CHECKOUT_SQL = (
     EMPTY_CART,
     REMEMBER_KEY,
 )
-
-
-def server_url() -> str:
-    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL"):
-        if os.environ.get(name):
-            return os.environ[name]
-    return "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
-    return process_event_loop().run_until_complete(coroutine)
-
-
-async def admin(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def normalized(sql: str) -> str:

@@ -31,6 +31,7 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
 import asyncpg
 from argon2 import PasswordHasher
+from support import percentile
 
 from bookstore import embedded_postgres
 from bookstore.dsn import asyncpg_dsn
@@ -53,11 +54,6 @@ async def admin_sql(url: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def timed(call: Callable[[], dict[str, Any]], count: int, expected: int) -> list[float]:

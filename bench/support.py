@@ -1,0 +1,43 @@
+"""What every benchmark script shares: where its scratch database goes, the process's event loop,
+an administrative statement, and percentiles."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Coroutine
+from typing import Any
+
+import asyncpg
+
+from bookstore.dsn import asyncpg_dsn
+from shared.lambda_handler import process_event_loop
+
+DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def server_url() -> str:
+    """The server the scratch database is made on: BENCH_DATABASE_URL, else TEST_DATABASE_URL,
+    else the machine's PostgreSQL on loopback."""
+    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL"):
+        if os.environ.get(name):
+            return os.environ[name]
+    return DEFAULT_SERVER_URL
+
+
+def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
+    """On the process loop, the one the handlers and their pooled connections use."""
+    return process_event_loop().run_until_complete(coroutine)
+
+
+async def admin(url: str, statement: str) -> None:
+    """`statement` on the server's `postgres` database (CREATE/DROP DATABASE)."""
+    connection = await asyncpg.connect(asyncpg_dsn(url, "postgres"))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
