@@ -5,7 +5,9 @@ from shared.models.book import Book
 from shared.models.cart import CartItem
 from shared.models.order import IdempotencyKey, Order, OrderItem
 from shared.models.outbox import OutboxEvent
+from shared.models.prebook import Prebook
 from shared.models.user import RefreshToken, User
+from shared.models.wishlist import WishlistItem
 
 __all__ = [
     "Base",
@@ -15,6 +17,8 @@ __all__ = [
     "Order",
     "OrderItem",
     "OutboxEvent",
+    "Prebook",
     "RefreshToken",
     "User",
+    "WishlistItem",
 ]
