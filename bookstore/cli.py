@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bookstore.commands.dev",
     "bookstore.commands.events",
     "bookstore.commands.migrate",
+    "bookstore.commands.release_prebooks",
     "bookstore.commands.seed",
 )
 

@@ -23,12 +23,12 @@ DRAIN_OUTBOX = "drain-outbox"
 PURGE_EXPIRED_IDEMPOTENCY_KEYS = "purge-expired-idempotency-keys"
 
 
-async def drain(event: dict[str, Any]) -> dict[str, Any]:
+async def drain(event: dict[str, Any], context: Any) -> dict[str, Any]:
     summary = await drain_outbox()
     return {"ok": True, **asdict(summary)}
 
 
-async def purge_expired_idempotency_keys(event: dict[str, Any]) -> dict[str, Any]:
+async def purge_expired_idempotency_keys(event: dict[str, Any], context: Any) -> dict[str, Any]:
     cutoff = datetime.now(UTC) - KEY_LIFETIME
     async with transaction() as session:
         deleted = await repository.delete_idempotency_keys_before(session, cutoff=cutoff)

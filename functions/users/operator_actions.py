@@ -24,7 +24,7 @@ PURGE_EXPIRED_REFRESH_TOKENS = "purge-expired-refresh-tokens"
 PURGE_GRACE = timedelta(days=1)
 
 
-async def promote_admin(event: dict[str, Any]) -> dict[str, Any]:
+async def promote_admin(event: dict[str, Any], context: Any) -> dict[str, Any]:
     email = event.get("email")
     try:
         normalised = normalise_email(email) if isinstance(email, str) else None
@@ -41,7 +41,7 @@ async def promote_admin(event: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "user_id": str(user.id), "role": user.role, "changed": changed}
 
 
-async def purge_expired_refresh_tokens(event: dict[str, Any]) -> dict[str, Any]:
+async def purge_expired_refresh_tokens(event: dict[str, Any], context: Any) -> dict[str, Any]:
     cutoff = datetime.now(UTC) - PURGE_GRACE
     async with transaction() as session:
         deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff=cutoff)

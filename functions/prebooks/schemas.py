@@ -1,0 +1,40 @@
+"""Request and response bodies of the Prebooks function."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.models.prebook import MAX_PREBOOK_QUANTITY, PrebookStatus
+
+Quantity = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=MAX_PREBOOK_QUANTITY,
+        strict=True,
+        description=f"1 to {MAX_PREBOOK_QUANTITY}; a JSON integer",
+        examples=[1],
+    ),
+]
+
+
+class PrebookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    book_id: uuid.UUID
+    quantity: Quantity
+
+
+class PrebookPublic(BaseModel):
+    id: uuid.UUID
+    book_id: uuid.UUID
+    title: str = Field(description="The book's current title")
+    quantity: int
+    status: PrebookStatus
+    order_id: uuid.UUID | None = Field(description="The order it became, once fulfilled")
+    release_date: date | None = Field(description="The book's current release date")
+    created_at: datetime

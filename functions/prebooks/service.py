@@ -1,0 +1,72 @@
+"""Pre-orders: only of upcoming books, one pending per user and book, cancellable until fulfilled."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from functions.prebooks import repository
+from functions.prebooks.errors import (
+    BookAlreadyReleasedError,
+    PrebookExistsError,
+    PrebookNotCancellableError,
+    PrebookNotFoundError,
+)
+from functions.prebooks.schemas import PrebookPublic
+from shared.db.integrity import constraint_errors
+from shared.domain.availability import is_released, today
+from shared.domain.errors import AccountUnavailableError, BookNotFoundError
+from shared.observability import logger
+from shared.pagination import Page, PageParams, id_cursor
+
+# A concurrent POST of the same book may commit between our check and our insert.
+_CONFLICTS = {
+    repository.PENDING_UNIQUE_INDEX: PrebookExistsError,
+    repository.USER_FOREIGN_KEY: AccountUnavailableError,
+}
+
+
+async def create(
+    session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, quantity: int
+) -> PrebookPublic:
+    book = await repository.live_book(session, book_id=book_id)
+    if book is None:
+        raise BookNotFoundError()
+    if is_released(book["release_date"], today()):
+        raise BookAlreadyReleasedError()
+    with constraint_errors(_CONFLICTS):
+        prebook_id = await repository.add_prebook(
+            session, user_id=user_id, book_id=book_id, quantity=quantity
+        )
+    logger.info("prebook placed", prebook_id=str(prebook_id), book_id=str(book_id))
+    return _public(await repository.get_prebook(session, prebook_id=prebook_id))
+
+
+async def list_prebooks(
+    session: AsyncSession, *, user_id: uuid.UUID, page: PageParams
+) -> Page[PrebookPublic]:
+    rows = await repository.list_prebooks(
+        session, user_id=user_id, after=page.after_id(), limit=page.limit + 1
+    )
+    next_cursor = id_cursor(rows[page.limit - 1]["id"]) if len(rows) > page.limit else None
+    return Page[PrebookPublic](
+        items=[_public(row) for row in rows[: page.limit]], next_cursor=next_cursor
+    )
+
+
+async def cancel(session: AsyncSession, *, user_id: uuid.UUID, prebook_id: uuid.UUID) -> None:
+    """Cancelling a cancelled prebook again changes nothing and is no error."""
+    status = await repository.lock_status(session, prebook_id=prebook_id, user_id=user_id)
+    if status is None:
+        raise PrebookNotFoundError()
+    if status == "fulfilled":
+        raise PrebookNotCancellableError()
+    if status == "pending":
+        await repository.set_status(session, prebook_id=prebook_id, status="cancelled")
+        logger.info("prebook cancelled", prebook_id=str(prebook_id))
+
+
+def _public(row: RowMapping) -> PrebookPublic:
+    return PrebookPublic.model_validate(dict(row))

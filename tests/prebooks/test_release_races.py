@@ -1,0 +1,113 @@
+"""The release job and prebooks racing from separate processes (Lambda environments): two runs at
+once, a run that dies half-way, two identical prebooks at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterator
+from multiprocessing.pool import Pool
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.prebooks import workers
+from tests.prebooks.helpers import Shelf, release_job
+from tests.support.accounts import Account, make_account
+from tests.users.db import OpenTransaction, lock_waiters
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[Pool]:
+    with multiprocessing.get_context("spawn").Pool(2) as processes:
+        yield processes
+
+
+def wait_for_lock_waiters(database_url: str, count: int) -> None:
+    database = make_url(database_url).database
+    assert database is not None
+    deadline = time.monotonic() + 90
+    while lock_waiters(database_url, database) < count:
+        assert time.monotonic() < deadline, "the racing work never queued on the lock"
+        time.sleep(0.05)
+
+
+def test_two_runs_at_once_fulfil_every_prebook_exactly_once_in_order(
+    pool: Pool, shelf: Shelf, database_url: str
+) -> None:
+    books = [shelf.upcoming(stock=10) for _ in range(2)]
+    lines = [
+        [shelf.prebook(make_account(database_url), book, 1) for _ in range(3)] for book in books
+    ]
+    for book in books:
+        shelf.release_today(book)
+    first_book, second_book = sorted(books)
+    # Hold the first book's row: the run that takes it waits inside its release, so the other
+    # run meets a book that is being released, leaves it to the first, and releases the second.
+    held = OpenTransaction(database_url)
+    held.execute("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", first_book)
+    try:
+        runs = [pool.apply_async(workers.release, (database_url,)) for _ in range(2)]
+        wait_for_lock_waiters(database_url, 1)
+        deadline = time.monotonic() + 90
+        while shelf.sql(
+            "SELECT 1 FROM prebooks WHERE book_id = $1 AND status = 'pending'", second_book
+        ):
+            assert time.monotonic() < deadline, "the other run never released the second book"
+            time.sleep(0.05)
+    finally:
+        held.rollback()
+    summaries = [run.get(timeout=120) for run in runs]
+
+    assert sorted(summary["fulfilled"] for summary in summaries) == [3, 3]
+    assert shelf.count("orders") == 6
+    for book, prebooks in zip(books, lines, strict=True):
+        assert shelf.statuses(*prebooks) == ["fulfilled"] * 3
+        assert shelf.stock(book) == 7
+        ordered = shelf.sql(
+            "SELECT p.id FROM prebooks p JOIN orders o ON o.id = p.order_id "
+            "WHERE p.book_id = $1 ORDER BY o.id",
+            book,
+        )
+        assert [str(row["id"]) for row in ordered] == [prebook["id"] for prebook in prebooks]
+
+
+def test_a_run_that_dies_half_way_fulfils_nothing_twice(
+    pool: Pool, shelf: Shelf, database_url: str
+) -> None:
+    book = shelf.upcoming(stock=10)
+    prebooks = [shelf.prebook(make_account(database_url), book, 2) for _ in range(3)]
+    shelf.release_today(book)
+    child = multiprocessing.get_context("spawn").Process(
+        target=workers.release_then_die_after_the_first_prebook, args=(database_url,)
+    )
+    child.start()
+    child.join(timeout=120)
+
+    assert child.exitcode == 1
+    assert shelf.statuses(*prebooks) == ["fulfilled", "pending", "pending"]
+    assert (shelf.count("orders"), shelf.stock(book)) == (1, 8)
+
+    assert release_job()["fulfilled"] == 2
+    assert shelf.statuses(*prebooks) == ["fulfilled"] * 3
+    assert (shelf.count("orders"), shelf.stock(book)) == (3, 4)
+
+
+def test_two_identical_prebooks_at_once_give_one_201_and_one_409(
+    pool: Pool, shelf: Shelf, customer: Account, database_url: str
+) -> None:
+    book = shelf.upcoming()
+    # Both inserts check the user's row (foreign key) and queue behind this lock.
+    held = OpenTransaction(database_url)
+    held.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", customer.id)
+    try:
+        posts = [
+            pool.apply_async(workers.prebook, (database_url, customer.token, book))
+            for _ in range(2)
+        ]
+        wait_for_lock_waiters(database_url, 2)
+    finally:
+        held.rollback()
+
+    assert sorted(post.get(timeout=120) for post in posts) == [201, 409]
+    assert shelf.count("prebooks") == 1
