@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from functions.wishlist.app import handler
+from tests.support.clients import client_fixtures
+
+client, any_client = client_fixtures(handler)
