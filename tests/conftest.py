@@ -31,8 +31,9 @@ from tests.support.databases import (
     unique_name,
 )
 
-# Fixtures any test may ask for: `aws`, `bus` and `spy` (a moto EventBridge).
-pytest_plugins = ("tests.support.eventbridge",)
+# Fixtures any test may ask for: `aws`, `bus` and `spy` (a moto EventBridge), `customer` and
+# `admin` (accounts with their access tokens).
+pytest_plugins = ("tests.support.eventbridge", "tests.support.accounts")
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,10 @@ from functions.books.app import handler
 from shared.auth.tokens import create_access_token
 from shared.db.base import new_id
 from tests.books.helpers import AddBook, isbn13
+from tests.support.clients import client_fixtures
 from tests.support.lambda_client import LambdaClient
 
-
-@pytest.fixture
-def client(database_url: str) -> LambdaClient:
-    return LambdaClient(handler)
+client, any_client = client_fixtures(handler)
 
 
 @pytest.fixture

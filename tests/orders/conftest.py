@@ -4,28 +4,9 @@ import pytest
 
 from functions.orders.app import handler
 from tests.orders.helpers import Shop
-from tests.support.accounts import Account, make_account
-from tests.support.lambda_client import LambdaClient
+from tests.support.clients import client_fixtures
 
-
-@pytest.fixture
-def client(database_url: str) -> LambdaClient:
-    return LambdaClient(handler)
-
-
-@pytest.fixture(params=["2.0", "1.0"], ids=["http-api", "rest-api"])
-def any_client(request: pytest.FixtureRequest, database_url: str) -> LambdaClient:
-    return LambdaClient(handler, payload_version=request.param)
-
-
-@pytest.fixture
-def customer(database_url: str) -> Account:
-    return make_account(database_url)
-
-
-@pytest.fixture
-def admin(database_url: str) -> Account:
-    return make_account(database_url, role="admin")
+client, any_client = client_fixtures(handler)
 
 
 @pytest.fixture

@@ -7,19 +7,16 @@ they all really are inside their transactions at once when it is released.
 from __future__ import annotations
 
 import multiprocessing
-import time
 from collections.abc import Iterator
-from multiprocessing.pool import AsyncResult, Pool
-from typing import Any
+from multiprocessing.pool import Pool
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.orders import workers
 from tests.orders.helpers import Shop, checkout
 from tests.support.accounts import Account, make_account
 from tests.support.lambda_client import LambdaClient
-from tests.users.db import OpenTransaction, lock_waiters
+from tests.support.races import race
 
 PROCESSES = 4
 
@@ -28,29 +25,6 @@ PROCESSES = 4
 def pool() -> Iterator[Pool]:
     with multiprocessing.get_context("spawn").Pool(PROCESSES) as processes:
         yield processes
-
-
-def race(
-    database_url: str,
-    lock_sql: str,
-    lock_arg: str,
-    launch: Any,
-    waiters: int,
-) -> list[Any]:
-    held = OpenTransaction(database_url)
-    held.execute(lock_sql, lock_arg)
-    database = make_url(database_url).database
-    assert database is not None
-    try:
-        pending: list[AsyncResult[Any]] = launch()
-        deadline = time.monotonic() + 90
-        while lock_waiters(database_url, database) < waiters:
-            assert time.monotonic() < deadline, "the racing requests never queued on the lock"
-            assert not any(result.ready() for result in pending), "a request did not wait"
-            time.sleep(0.05)
-    finally:
-        held.rollback()
-    return [result.get(timeout=90) for result in pending]
 
 
 def test_concurrent_checkouts_for_more_copies_than_exist_sell_exactly_the_stock(
@@ -63,11 +37,10 @@ def test_concurrent_checkouts_for_more_copies_than_exist_sell_exactly_the_stock(
         shop.fill_cart(buyer, {book: 1})
     batches = [[buyer.token for buyer in buyers[i::PROCESSES]] for i in range(PROCESSES)]
 
-    answers = race(
+    answers: list[list[tuple[int, bool]]] = race(
         database_url,
-        "SELECT 1 FROM books WHERE id = $1 FOR UPDATE",
-        book,
-        lambda: [
+        hold=("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", book),
+        start=lambda: [
             pool.apply_async(workers.checkout_each, (database_url, batch, None))
             for batch in batches
         ],
@@ -87,11 +60,10 @@ def test_concurrent_retries_with_one_key_make_one_order(
     book = shop.book(stock=10)
     shop.fill_cart(customer, {book: 2})
 
-    answers = race(
+    answers: list[list[tuple[int, bool]]] = race(
         database_url,
-        "SELECT 1 FROM cart_items WHERE user_id = $1 FOR UPDATE",
-        customer.id,
-        lambda: [
+        hold=("SELECT 1 FROM cart_items WHERE user_id = $1 FOR UPDATE", customer.id),
+        start=lambda: [
             pool.apply_async(workers.checkout_each, (database_url, [customer.token], "one-key"))
             for _ in range(PROCESSES)
         ],
@@ -112,11 +84,10 @@ def test_an_order_cancelled_twice_at_once_returns_its_stock_exactly_once(
     shop.fill_cart(customer, {book: 4})
     order_id = checkout(client, customer).json()["id"]
 
-    statuses = race(
+    statuses: list[int] = race(
         database_url,
-        "SELECT 1 FROM orders WHERE id = $1 FOR UPDATE",
-        order_id,
-        lambda: [
+        hold=("SELECT 1 FROM orders WHERE id = $1 FOR UPDATE", order_id),
+        start=lambda: [
             pool.apply_async(workers.cancel, (database_url, customer.token, order_id))
             for _ in range(2)
         ],
@@ -134,20 +105,16 @@ def test_a_line_put_in_the_cart_while_a_checkout_runs_stays_in_the_cart(
     ordered, added_meanwhile = shop.book(stock=5), shop.book(stock=5)
     shop.fill_cart(customer, {ordered: 1})
 
-    held = OpenTransaction(database_url)
-    held.execute("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", ordered)
-    database = make_url(database_url).database
-    assert database is not None
-    try:
-        pending = pool.apply_async(workers.checkout_each, (database_url, [customer.token], None))
-        deadline = time.monotonic() + 90
-        while lock_waiters(database_url, database) < 1:
-            assert time.monotonic() < deadline, "the checkout never queued on the book"
-            time.sleep(0.05)
-        shop.fill_cart(customer, {added_meanwhile: 2})
-    finally:
-        held.rollback()
+    answers: list[list[tuple[int, bool]]] = race(
+        database_url,
+        hold=("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", ordered),
+        start=lambda: [
+            pool.apply_async(workers.checkout_each, (database_url, [customer.token], None))
+        ],
+        waiters=1,
+        meanwhile=lambda: shop.fill_cart(customer, {added_meanwhile: 2}),
+    )
 
-    assert pending.get(timeout=90) == [(201, False)]
+    assert answers == [[(201, False)]]
     assert shop.cart_of(customer) == {added_meanwhile: 2}
     assert shop.stock(added_meanwhile) == 5

@@ -4,32 +4,22 @@ once, a run that dies half-way, two identical prebooks at once."""
 from __future__ import annotations
 
 import multiprocessing
-import time
 from collections.abc import Iterator
 from multiprocessing.pool import Pool
+from typing import Any
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.prebooks import workers
 from tests.prebooks.helpers import Shelf, release_job
 from tests.support.accounts import Account, make_account
-from tests.users.db import OpenTransaction, lock_waiters
+from tests.support.races import race, wait_until
 
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[Pool]:
     with multiprocessing.get_context("spawn").Pool(2) as processes:
         yield processes
-
-
-def wait_for_lock_waiters(database_url: str, count: int) -> None:
-    database = make_url(database_url).database
-    assert database is not None
-    deadline = time.monotonic() + 90
-    while lock_waiters(database_url, database) < count:
-        assert time.monotonic() < deadline, "the racing work never queued on the lock"
-        time.sleep(0.05)
 
 
 def test_two_runs_at_once_fulfil_every_prebook_exactly_once_in_order(
@@ -44,20 +34,20 @@ def test_two_runs_at_once_fulfil_every_prebook_exactly_once_in_order(
     first_book, second_book = sorted(books)
     # Hold the first book's row: the run that takes it waits inside its release, so the other
     # run meets a book that is being released, leaves it to the first, and releases the second.
-    held = OpenTransaction(database_url)
-    held.execute("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", first_book)
-    try:
-        runs = [pool.apply_async(workers.release, (database_url,)) for _ in range(2)]
-        wait_for_lock_waiters(database_url, 1)
-        deadline = time.monotonic() + 90
-        while shelf.sql(
-            "SELECT 1 FROM prebooks WHERE book_id = $1 AND status = 'pending'", second_book
-        ):
-            assert time.monotonic() < deadline, "the other run never released the second book"
-            time.sleep(0.05)
-    finally:
-        held.rollback()
-    summaries = [run.get(timeout=120) for run in runs]
+    summaries: list[dict[str, Any]] = race(
+        database_url,
+        hold=("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", first_book),
+        start=lambda: [pool.apply_async(workers.release, (database_url,)) for _ in range(2)],
+        waiters=1,
+        meanwhile=lambda: wait_until(
+            lambda: (
+                not shelf.sql(
+                    "SELECT 1 FROM prebooks WHERE book_id = $1 AND status = 'pending'", second_book
+                )
+            ),
+            "the other run never released the second book",
+        ),
+    )
 
     assert sorted(summary["fulfilled"] for summary in summaries) == [3, 3]
     assert shelf.count("orders") == 6
@@ -98,16 +88,15 @@ def test_two_identical_prebooks_at_once_give_one_201_and_one_409(
 ) -> None:
     book = shelf.upcoming()
     # Both inserts check the user's row (foreign key) and queue behind this lock.
-    held = OpenTransaction(database_url)
-    held.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", customer.id)
-    try:
-        posts = [
+    statuses: list[int] = race(
+        database_url,
+        hold=("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", customer.id),
+        start=lambda: [
             pool.apply_async(workers.prebook, (database_url, customer.token, book))
             for _ in range(2)
-        ]
-        wait_for_lock_waiters(database_url, 2)
-    finally:
-        held.rollback()
+        ],
+        waiters=2,
+    )
 
-    assert sorted(post.get(timeout=120) for post in posts) == [201, 409]
+    assert sorted(statuses) == [201, 409]
     assert shelf.count("prebooks") == 1

@@ -1,5 +1,8 @@
 """Accounts and books made straight in the test's database, for tests of functions that only use
-them (cart, orders, ...). Their own routes are tested through the Users and Books handlers."""
+them (cart, orders, ...). Their own routes are tested through the Users and Books handlers.
+
+Registered as a pytest plugin by tests/conftest.py: any test may ask for `customer` or `admin`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import count
+
+import pytest
 
 from shared.auth.tokens import create_access_token
 from shared.db.base import new_id
@@ -66,3 +71,13 @@ def make_book(
 def stock_of(database_url: str, book_id: str) -> int:
     rows = run(fetch(database_url, "SELECT stock FROM books WHERE id = $1", book_id))
     return int(rows[0]["stock"])
+
+
+@pytest.fixture
+def customer(database_url: str) -> Account:
+    return make_account(database_url)
+
+
+@pytest.fixture
+def admin(database_url: str) -> Account:
+    return make_account(database_url, role="admin")

@@ -1,16 +1,6 @@
 from __future__ import annotations
 
-import pytest
-
 from functions.users.app import handler
-from tests.support.lambda_client import LambdaClient
+from tests.support.clients import client_fixtures
 
-
-@pytest.fixture
-def client(database_url: str) -> LambdaClient:
-    return LambdaClient(handler)
-
-
-@pytest.fixture(params=["2.0", "1.0"], ids=["http-api", "rest-api"])
-def any_client(request: pytest.FixtureRequest, database_url: str) -> LambdaClient:
-    return LambdaClient(handler, payload_version=request.param)
+client, any_client = client_fixtures(handler)

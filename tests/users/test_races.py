@@ -4,11 +4,9 @@ import multiprocessing
 import time
 import uuid
 
-from sqlalchemy.engine import make_url
-
 from functions.users.refresh_tokens import token_digest
 from tests.support.lambda_client import LambdaClient
-from tests.users.db import OpenTransaction, lock_waiters
+from tests.support.races import OpenTransaction, lock_waiters
 from tests.users.helpers import PASSWORD, signed_up
 from tests.users.processes import refresh_in_fresh_process, register_in_fresh_process
 
@@ -17,8 +15,6 @@ def test_two_concurrent_refreshes_of_one_token_never_both_succeed(
     client: LambdaClient, database_url: str
 ) -> None:
     pair = signed_up(client)
-    database = make_url(database_url).database
-    assert database is not None
     # Hold the token's row so both refreshes are inside their transactions, past any check made
     # without a lock, before either may go on.
     held = OpenTransaction(database_url)
@@ -34,7 +30,7 @@ def test_two_concurrent_refreshes_of_one_token_never_both_succeed(
                 for _ in range(2)
             ]
             deadline = time.monotonic() + 60
-            while lock_waiters(database_url, database) < 2:
+            while lock_waiters(database_url) < 2:
                 assert time.monotonic() < deadline, "both refreshes should wait on the row lock"
                 assert not any(result.ready() for result in pending), "a refresh did not wait"
                 time.sleep(0.05)
@@ -54,8 +50,6 @@ def test_two_concurrent_refreshes_of_one_token_never_both_succeed(
 def test_a_registration_racing_another_of_the_same_email_is_409_not_500(
     database_url: str,
 ) -> None:
-    database = make_url(database_url).database
-    assert database is not None
     # The other registration has inserted but not committed: ours passes the existence check,
     # then its insert waits on the unique index until the other commits.
     other = OpenTransaction(database_url)
@@ -70,7 +64,7 @@ def test_a_registration_racing_another_of_the_same_email_is_409_not_500(
             body = {"email": "Ann@Example.org", "password": PASSWORD, "full_name": "Second"}
             pending = pool.apply_async(register_in_fresh_process, (database_url, body))
             deadline = time.monotonic() + 60
-            while lock_waiters(database_url, database) < 1:
+            while lock_waiters(database_url) < 1:
                 assert time.monotonic() < deadline, "the insert should wait on the unique index"
                 assert not pending.ready(), pending.get()
                 time.sleep(0.05)
