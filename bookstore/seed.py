@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
-import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookstore.catalog.generator import SampleBook, generate_catalog
-from bookstore.dsn import asyncpg_dsn
 from shared.db.base import new_id
+from shared.db.engine import dispose_engine
+from shared.db.transaction import transaction
+from shared.domain.availability import today
+from shared.lambda_handler import process_event_loop
 
 DEFAULT_COUNT = 600
 
 # Keyed on the live-ISBN unique index: a book that was deleted stays deleted, and its ISBN gets a
 # new listing. Unchanged rows are left alone, so a re-run touches nothing.
-_UPSERT = """
+_UPSERT = text("""
 INSERT INTO books (id, isbn, title, author, description, genre, price, stock, release_date)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+VALUES (:id, :isbn, :title, :author, :description, :genre, :price, :stock, :release_date)
 ON CONFLICT (isbn) WHERE deleted_at IS NULL DO UPDATE SET
     title = EXCLUDED.title, author = EXCLUDED.author, description = EXCLUDED.description,
     genre = EXCLUDED.genre, price = EXCLUDED.price, stock = EXCLUDED.stock,
@@ -27,42 +29,43 @@ WHERE (books.title, books.author, books.description, books.genre, books.price, b
        books.release_date)
     IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.author, EXCLUDED.description, EXCLUDED.genre,
                       EXCLUDED.price, EXCLUDED.stock, EXCLUDED.release_date)
-"""
+""")
 
 
-async def upsert_books(connection: asyncpg.Connection, books: Iterable[SampleBook]) -> int:
+async def upsert_books(session: AsyncSession, books: Iterable[SampleBook]) -> int:
     rows = [
-        (
-            new_id(),
-            book.isbn,
-            book.title,
-            book.author,
-            book.description,
-            book.genre,
-            book.price,
-            book.stock,
-            book.release_date,
-        )
+        {
+            "id": new_id(),
+            "isbn": book.isbn,
+            "title": book.title,
+            "author": book.author,
+            "description": book.description,
+            "genre": book.genre,
+            "price": book.price,
+            "stock": book.stock,
+            "release_date": book.release_date,
+        }
         for book in books
     ]
-    async with connection.transaction():
-        await connection.executemany(_UPSERT, rows)
+    await session.execute(_UPSERT, rows)
     return len(rows)
 
 
-async def seed_catalog_async(database_url: str, *, count: int = DEFAULT_COUNT) -> int:
-    connection = await asyncpg.connect(asyncpg_dsn(database_url))
-    try:
-        today = datetime.now(UTC).date()
-        return await upsert_books(connection, generate_catalog(count, today=today))
-    finally:
-        await connection.close()
+def seed_catalog(*, count: int = DEFAULT_COUNT) -> int:
+    """Upserts the `count`-book sample catalog into the configured (migrated) database, in one
+    transaction; answers `count`.
 
-
-def seed_catalog(database_url: str, *, count: int = DEFAULT_COUNT) -> int:
-    """Upserts the `count`-book sample catalog into the (migrated) database; answers `count`.
-
-    Runs its own event loop: call it before serving, or from a thread, never from a running loop.
-    Upcoming release dates are relative to today, so a re-run on a later day refreshes them.
+    Runs on the process's event loop and closes its connections after: call it before serving, or
+    from a thread, never from a running loop. Upcoming release dates are relative to today, so a
+    re-run on a later day refreshes them.
     """
-    return asyncio.run(seed_catalog_async(database_url, count=count))
+
+    async def seed() -> int:
+        async with transaction() as session:
+            return await upsert_books(session, generate_catalog(count, today=today()))
+
+    loop = process_event_loop()
+    try:
+        return loop.run_until_complete(seed())
+    finally:
+        loop.run_until_complete(dispose_engine())

@@ -55,7 +55,7 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.seed:
         from bookstore.seed import seed_catalog
 
-        print(f"sample catalog: {seed_catalog(database_url)} books")
+        print(f"sample catalog: {seed_catalog()} books")
 
     routes = http_routes(template)
     workers = {name: FunctionWorker(all_functions[name]) for name in {r.function for r in routes}}

@@ -25,10 +25,10 @@ def register(subparsers: Any) -> None:
 def run(arguments: argparse.Namespace) -> int:
     if arguments.count < 1:
         raise SystemExit("--count must be at least 1")
-    url = configured_database_url()
+    configured_database_url()
     from functions.migrations import runner
 
     runner.run("upgrade")
-    loaded = seed_catalog(url, count=arguments.count)
+    loaded = seed_catalog(count=arguments.count)
     print(f"{loaded} sample books are in the catalog")
     return 0

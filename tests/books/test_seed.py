@@ -28,8 +28,8 @@ def catalog_stats(database_url: str) -> dict[str, int]:
 def test_the_sample_catalog_is_large_varied_and_loads_idempotently(
     client: LambdaClient, database_url: str
 ) -> None:
-    assert seed_catalog(database_url) == DEFAULT_COUNT
-    assert seed_catalog(database_url) == DEFAULT_COUNT
+    assert seed_catalog() == DEFAULT_COUNT
+    assert seed_catalog() == DEFAULT_COUNT
 
     stats = catalog_stats(database_url)
     assert stats["books"] == stats["isbns"] == DEFAULT_COUNT >= 500
@@ -42,7 +42,7 @@ def test_the_sample_catalog_is_large_varied_and_loads_idempotently(
 def test_every_sample_book_passes_the_apis_own_validation(
     client: LambdaClient, database_url: str
 ) -> None:
-    seed_catalog(database_url, count=120)
+    seed_catalog(count=120)
 
     books = walk(client, {}, limit=100)
 
@@ -54,7 +54,7 @@ def test_every_sample_book_passes_the_apis_own_validation(
 def test_a_newcomer_can_search_the_sample_catalog_at_once(
     client: LambdaClient, database_url: str
 ) -> None:
-    seed_catalog(database_url)
+    seed_catalog()
 
     found = client.get("/books", query={"q": "hobit"}).json()["items"]
 
