@@ -5,11 +5,15 @@ from shared.money import MONEY_RULE
 
 DESCRIPTION = f"""The catalog: browse, search and (for admins) edit books.
 
-- **Search** (`q`): full text over title, author and description (English stemming), ranked so a
-  title match comes before an author match before a description match; a small typo in a title or
-  author still matches ("hobit" finds "The Hobbit"). `q` combines with every filter. A blank `q` is
-  no search; longer input is cut to its first 200 characters; any text, including search syntax,
-  is read as words and never fails.
+- **Search** (`q`): every word must match, in title, author or description (English stemming).
+  Typos are forgiven word by word: a word the catalog does not know is corrected to its closest
+  known words, one typo in a word of 5 to 8 letters, two from 9 letters, none below 5, the first
+  letter kept; a swap of two letters is one typo ("hobit tolkein" finds "The Hobbit"). The last
+  word also matches as a prefix unless `q` ends with a space ("tolk" finds Tolkien). Ranking:
+  books matching every word as typed come first, then those needing a correction or a prefix;
+  within each, a title match comes before an author match before a description match. `q`
+  combines with every filter and sort. A blank `q` is no search; longer input is cut to its
+  first 200 characters; punctuation and search syntax are read as word separators and never fail.
 - **Pages**: keyset cursors for every sort, relevance included; a page never repeats or skips a
   book because others were added or removed meanwhile. A cursor is valid only with the sort it
   came from.

@@ -40,6 +40,10 @@ SortName = Literal[
 @dataclass(frozen=True, slots=True)
 class CatalogFilters:
     q: str | None = None
+    # The last word of `q` had no space after it: the user may still be typing it.
+    typing: bool = False
+    # `q` read against the catalog's vocabulary (the service fills it in before querying).
+    terms: search.SearchTerms | None = None
     author: str | None = None
     genre: str | None = None
     min_price: Decimal | None = None
@@ -119,13 +123,13 @@ def _release_dump(row: RowMapping) -> str | None:
     return None if row["release_date"] is None else row["release_date"].isoformat()
 
 
-def sort_order(name: SortName | None, q: str | None) -> SortOrder:
+def sort_order(name: SortName | None, terms: search.SearchTerms | None) -> SortOrder:
     """The one place the default sort is decided: `relevance` with a query, else `title`.
     `relevance` asked for without a query is the title order too."""
     if name is None:
-        name = "relevance" if q is not None else "title"
-    if name == "relevance" and q is not None:
-        return SortOrder(name, search.relevance(q), True, lambda row: row["score"], _load_score)
+        name = "relevance" if terms is not None else "title"
+    if name == "relevance" and terms is not None:
+        return SortOrder(name, search.relevance(terms), True, lambda row: row["score"], _load_score)
     if name in ("price", "-price"):
         return SortOrder(
             name, Book.price, name == "-price", lambda row: str(row["price"]), _load_price
@@ -152,7 +156,9 @@ def conditions(filters: CatalogFilters, today: date) -> list[ColumnElement[bool]
     """The WHERE clauses of the filters: live books, and each filter that was given."""
     where: list[ColumnElement[bool]] = [Book.deleted_at.is_(None)]
     if filters.q is not None:
-        where.append(search.matches(filters.q))
+        if filters.terms is None:
+            raise ValueError("a search needs its terms: see functions.books.repository.spell")
+        where.append(search.matches(filters.terms))
     if filters.author is not None:
         where.append(Book.author.ilike(_contains(filters.author), escape="\\"))
     if filters.genre is not None:

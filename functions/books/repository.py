@@ -12,18 +12,33 @@ from sqlalchemy import (
     Select,
     SQLColumnExpression,
     Table,
+    TextClause,
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from functions.books import spelling
 from functions.books.listing import CatalogFilters, SortOrder, conditions
+from functions.books.search import SearchTerms, query_words
 from shared.domain.availability import available
 from shared.models.book import Book
 
 ISBN_UNIQUE_INDEX = "uq_books_isbn_live"
+# Vocabulary words that could be a typo of a query word the vocabulary does not know: same first
+# letter, a length within the budget (the index serves both), within twice the budget by
+# Levenshtein's distance (a swap counts two there; spelling.typo_distance decides).
+_CORRECTION_CANDIDATES = text(
+    "SELECT q.word, w.word AS candidate "
+    "FROM unnest(CAST(:words AS text[]), CAST(:budgets AS int[])) AS q(word, budget) "
+    "JOIN search_words w ON left(w.word, 1) = left(q.word, 1) "
+    "AND length(w.word) BETWEEN length(q.word) - q.budget AND length(q.word) + q.budget "
+    "WHERE NOT EXISTS (SELECT FROM search_words known WHERE known.word = q.word) "
+    "AND levenshtein_less_equal(w.word, q.word, 2 * q.budget) <= 2 * q.budget"
+)
 # `Book.__table__` is typed as any FromClause; the same object, found in the metadata, is a Table.
 _books: Table = Book.metadata.tables[Book.__tablename__]
 
@@ -44,6 +59,33 @@ def book_columns(today: date) -> list[SQLColumnExpression[Any]]:
         Book.created_at,
         Book.updated_at,
     ]
+
+
+async def spell(session: AsyncSession, *, query: str, typing: bool) -> SearchTerms:
+    """The query's words, with corrections for those the catalog's vocabulary does not know."""
+    words = query_words(query)
+    candidates: dict[str, list[str]] = {}
+    lookup = correction_lookup(words)
+    if lookup is not None:
+        connection = await session.connection()
+        for word, candidate in await connection.execute(*lookup):
+            candidates.setdefault(word, []).append(candidate)
+    return SearchTerms(
+        text=query,
+        words=words,
+        corrections=spelling.corrections(words, candidates),
+        typing=typing,
+    )
+
+
+def correction_lookup(words: Sequence[str]) -> tuple[TextClause, dict[str, Any]] | None:
+    """The statement `spell` runs for these words (public for the benchmark), or None when no
+    word is long enough to be corrected."""
+    checked = [word for word in dict.fromkeys(words) if spelling.typo_budget(word) > 0]
+    if not checked:
+        return None
+    budgets = [spelling.typo_budget(word) for word in checked]
+    return _CORRECTION_CANDIDATES, {"words": checked, "budgets": budgets}
 
 
 async def list_books(

@@ -22,9 +22,10 @@ async def catalog_filters(
     q: Annotated[
         str | None,
         Query(
-            description="Words to search for in title, author and description, ranked; a small "
-            f"typo in a title or author still matches. Blank means no search; only the first "
-            f"{MAX_QUERY_LENGTH} characters are used."
+            description="Words to search for in title, author and description, all required, "
+            "ranked; a typo in a word is forgiven (one from 5 letters, two from 9, the first "
+            "letter kept) and the last word also matches as a prefix unless followed by a space. "
+            f"Blank means no search; only the first {MAX_QUERY_LENGTH} characters are used."
         ),
     ] = None,
     author: Annotated[
@@ -44,6 +45,7 @@ async def catalog_filters(
         raise InvalidInputError(("query", "max_price"), "max_price must not be below min_price")
     return CatalogFilters(
         q=clean_query(q),
+        typing=q is not None and not q[-1:].isspace(),
         author=clean_query(author),
         genre=clean_query(genre),
         min_price=min_price,

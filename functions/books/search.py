@@ -1,15 +1,22 @@
 """The `q` search: which books match, and how relevant each is.
 
-A book matches when its weighted full-text vector matches the query (stemmed English words, title
-weighted above author above description), or when the query is close, by trigram word similarity,
-to a word run of its title or author (a typo such as "hobit" still finds "The Hobbit").
+Query words are matched across title, author and description together (a weighted full-text
+vector: English stemming, title above author above description), every word required. A word that
+is not in the catalog's vocabulary is corrected to the closest words that are, word by word, as
+search engines do: one typo in a word of 5 to 8 letters, two from 9 letters, none below 5, the
+first letter kept (`functions.books.spelling`). The last word also matches as a prefix while it is
+being typed ("tolk" finds Tolkien). A book matching every word as typed ranks above one that needs
+a correction or a prefix; within each, a title match ranks above an author match above a
+description match.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Float, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Float, bindparam, case, cast, false, func, literal, select
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 
 from shared.models.book import Book
@@ -19,11 +26,15 @@ from shared.models.book import Book
 MAX_QUERY_LENGTH = 200
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _WHITESPACE = re.compile(r"\s+")
+# Letters and digits only: no character of the tsquery syntax can get through.
+_WORD = re.compile(r"[^\W_]+")
 
 SCORE_TYPE = Float()
-# Fuzzy-only matches rank below every word match; among them a close title beats a close author.
-TITLE_SIMILARITY_WEIGHT = 0.5
-AUTHOR_SIMILARITY_WEIGHT = 0.25
+# Scores by class: every word as typed, then with corrections or a prefix. ts_rank with
+# normalization 32 (rank / (rank + 1)) stays below 1, so the classes never overlap.
+EXACT_CLASS = 2.0
+CORRECTED_CLASS = 1.0
+_RANK_BELOW_ONE = 32
 
 
 def clean_query(raw: str | None) -> str | None:
@@ -34,37 +45,61 @@ def clean_query(raw: str | None) -> str | None:
     return text or None
 
 
-def _query_param(text: str) -> ColumnElement[str]:
-    return bindparam("search_q", text, type_=Book.title.type)
+def query_words(text: str) -> tuple[str, ...]:
+    return tuple(word.lower() for word in _WORD.findall(text))
 
 
-def _tsquery(text: str) -> ColumnElement[object]:
-    # websearch_to_tsquery never raises on user syntax: quotes, "or", "-" and stray operators are
-    # read as a search engine would, everything else as words. As a scalar subquery it is an
-    # InitPlan, parsed once per execution even under a cached generic plan, not once per row.
-    parse = func.websearch_to_tsquery(literal("english", REGCONFIG), _query_param(text))
+@dataclass(frozen=True, slots=True)
+class SearchTerms:
+    """A cleaned query, its words, and the corrections found for the unknown ones."""
+
+    text: str
+    words: tuple[str, ...]
+    corrections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The last word is still being typed (no space after it): it also matches as a prefix.
+    typing: bool = False
+
+    def exact(self) -> str:
+        """Every word as typed, all required (to_tsquery syntax)."""
+        return " & ".join(self.words)
+
+    def forgiving(self) -> str:
+        """Every word, each as typed or as one of its corrections (the last also as a prefix)."""
+        groups = []
+        for position, word in enumerate(self.words):
+            alternatives = [word, *self.corrections.get(word, ())]
+            if self.typing and position == len(self.words) - 1:
+                alternatives.append(f"{word}:*")
+            groups.append("(" + " | ".join(alternatives) + ")")
+        return " & ".join(groups)
+
+
+def _tsquery(name: str, query: str) -> ColumnElement[object]:
+    # As a scalar subquery it is an InitPlan, parsed once per execution even under a cached
+    # generic plan, not once per row.
+    parse = func.to_tsquery(
+        literal("english", REGCONFIG), bindparam(name, query, type_=Book.title.type)
+    )
     return select(parse.cast(TSQUERY)).scalar_subquery()
 
 
-def matches(text: str) -> ColumnElement[bool]:
-    q = _query_param(text)
-    return or_(
-        Book.search_vector.bool_op("@@")(_tsquery(text)),
-        q.bool_op("<%")(Book.title),
-        q.bool_op("<%")(Book.author),
-    )
+def _word_match(name: str, query: str) -> ColumnElement[bool]:
+    return Book.search_vector.bool_op("@@")(_tsquery(name, query))
 
 
-def relevance(text: str) -> ColumnElement[float]:
-    """1 + ts_rank for a word match (weights put title above author above description), else the
-    trigram closeness of title and author, below 1. Word similarity is computed only for the few
-    rows that need it: it is the costly part."""
-    q = _query_param(text)
-    word_rank = cast(func.ts_rank(Book.search_vector, _tsquery(text)), SCORE_TYPE)
-    title_similarity = cast(func.word_similarity(q, Book.title), SCORE_TYPE)
-    author_similarity = cast(func.word_similarity(q, Book.author), SCORE_TYPE)
+def matches(terms: SearchTerms) -> ColumnElement[bool]:
+    if not terms.words:
+        return false()  # punctuation only: no word to look for
+    return _word_match("search_forgiving", terms.forgiving())
+
+
+def relevance(terms: SearchTerms) -> ColumnElement[float]:
+    """The score a book's place in the results comes from (see the module's docstring)."""
+    if not terms.words:
+        return literal(0.0, SCORE_TYPE)
+    forgiving = _tsquery("search_forgiving", terms.forgiving())
+    rank = cast(func.ts_rank(Book.search_vector, forgiving, _RANK_BELOW_ONE), SCORE_TYPE)
     return case(
-        (Book.search_vector.bool_op("@@")(_tsquery(text)), 1.0 + word_rank),
-        else_=title_similarity * TITLE_SIMILARITY_WEIGHT
-        + author_similarity * AUTHOR_SIMILARITY_WEIGHT,
+        (_word_match("search_exact", terms.exact()), EXACT_CLASS + rank),
+        else_=CORRECTED_CLASS + rank,
     )

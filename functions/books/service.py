@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -32,7 +33,10 @@ async def list_books(
     limit: int,
     cursor: str | None,
 ) -> Page[BookPublic]:
-    order = sort_order(sort, filters.q)
+    if filters.q is not None:
+        terms = await repository.spell(session, query=filters.q, typing=filters.typing)
+        filters = replace(filters, terms=terms)
+    order = sort_order(sort, filters.terms)
     rows = await repository.list_books(
         session, filters=filters, order=order, cursor=cursor, limit=limit, today=today()
     )

@@ -4,7 +4,7 @@ Kept as a constant so the Health function can answer readiness without importing
 start; `tests/test_migrations.py` fails when it differs from the migrations' head.
 """
 
-SCHEMA_HEAD = "0005_prebooks"
+SCHEMA_HEAD = "0006_search_words"
 
 # The PostgreSQL advisory lock every schema-changing migration run holds (arbitrary, fixed).
 MIGRATION_LOCK_KEY = 7_240_311_905

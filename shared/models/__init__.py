@@ -6,6 +6,7 @@ from shared.models.cart import CartItem
 from shared.models.order import IdempotencyKey, Order, OrderItem
 from shared.models.outbox import OutboxEvent
 from shared.models.prebook import Prebook
+from shared.models.search_word import SearchWord
 from shared.models.user import RefreshToken, User
 from shared.models.wishlist import WishlistItem
 
@@ -19,6 +20,7 @@ __all__ = [
     "OutboxEvent",
     "Prebook",
     "RefreshToken",
+    "SearchWord",
     "User",
     "WishlistItem",
 ]
