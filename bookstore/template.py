@@ -1,4 +1,5 @@
-"""Reads template.yaml: which functions exist, their handlers, and the HttpApi routes they serve."""
+"""Reads template.yaml: which functions exist, their handlers, the HttpApi routes they serve, and
+the HttpApi's CORS configuration."""
 
 from __future__ import annotations
 
@@ -87,3 +88,24 @@ def http_routes(template: dict[str, Any]) -> list[Route]:
                     Route(logical_id, properties.get("Method", "ANY").upper(), properties["Path"])
                 )
     return routes
+
+
+def http_api_cors(template: dict[str, Any]) -> dict[str, Any] | None:
+    """The HttpApi's CorsConfiguration as it reads when its condition holds, else None.
+
+    Its values stay as written: AllowOrigins names a stack parameter, resolved only in AWS.
+    """
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::HttpApi":
+            return _when_configured((resource.get("Properties") or {}).get("CorsConfiguration"))
+    return None
+
+
+def _when_configured(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, dict) and "Fn::If" in value:
+        _, when_true, when_false = value["Fn::If"]
+        branches = (_when_configured(when_true), _when_configured(when_false))
+        return next((branch for branch in branches if branch is not None), None)
+    if isinstance(value, dict) and value != {"Ref": "AWS::NoValue"}:
+        return value
+    return None

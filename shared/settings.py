@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-development-only-never-in-production"  # noqa: S105 - refused in production
+# What a browser sends as Origin (no path, no trailing slash), a scheme's wildcard, or `*`: the
+# forms API Gateway accepts in AllowOrigins.
+_ORIGIN = re.compile(r"^(\*|https?://(\*|[^/*\s,]+))$")
 
 
 class Settings(BaseSettings):
@@ -47,6 +51,28 @@ class Settings(BaseSettings):
     # Domain events go to this EventBridge bus after their transaction commits. Unset (local
     # runs): they stay in the outbox table, where `bookstore events` lists them.
     event_bus_name: str | None = None
+
+    # Origins browsers may call the API from, comma-separated (`*`: any). In AWS the stack's
+    # AllowedOrigins parameter configures API Gateway instead; only the local runner reads this.
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _refuse_what_no_browser_sends(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            if not _ORIGIN.match(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: scheme://host[:port] without a path or a "
+                    "trailing slash (https://shop.example.com), https://* or http://*, or *"
+                )
+        return origins
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

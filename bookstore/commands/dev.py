@@ -4,6 +4,10 @@ Like `sam local start-api`, without Docker: each function runs in its own proces
 its handler once and serves one request at a time. With no DATABASE_URL, an embedded PostgreSQL
 (data under .local/postgres) is started, migrated through the Migrations handler, and stopped on
 Ctrl-C.
+
+CORS follows the HttpApi's CorsConfiguration in template.yaml, with the origins of the
+ALLOWED_ORIGINS setting (comma-separated, * for any; from the environment or .env) standing for
+the stack's AllowedOrigins parameter, which only AWS resolves. Empty: no cross-origin access.
 """
 
 from __future__ import annotations
@@ -14,11 +18,15 @@ import os
 import signal
 from typing import Any
 
+from pydantic import ValidationError
+
 from bookstore.database import configured_database_url
+from bookstore.local.cors import CorsRules
 from bookstore.local.routing import Router
 from bookstore.local.server import make_server
 from bookstore.local.workers import FunctionWorker, InvocationError
-from bookstore.template import functions, http_routes, load_template
+from bookstore.template import functions, http_api_cors, http_routes, load_template
+from shared.settings import get_settings
 
 
 def register(subparsers: Any) -> None:
@@ -59,10 +67,12 @@ def run(arguments: argparse.Namespace) -> int:
 
     routes = http_routes(template)
     workers = {name: FunctionWorker(all_functions[name]) for name in {r.function for r in routes}}
-    server = make_server(arguments.host, arguments.port, Router(routes), workers)
+    cors = CorsRules.from_template(http_api_cors(template), _allowed_origins())
+    server = make_server(arguments.host, arguments.port, Router(routes), workers, cors)
     base = f"http://{arguments.host}:{arguments.port}"
     for route in routes:
         print(f"  {route.route_key:<32} -> {route.function}")
+    print(_describe(cors))
     print(
         f"Serving on {base}  (docs: {base}/<name>/docs for books, users, cart, orders, health)"
         "  Ctrl-C to stop"
@@ -76,6 +86,19 @@ def run(arguments: argparse.Namespace) -> int:
         for worker in workers.values():
             worker.stop()
     return 0
+
+
+def _allowed_origins() -> tuple[str, ...]:
+    try:
+        return get_settings().allowed_origins
+    except ValidationError as error:
+        raise SystemExit(f"settings: {error}") from None
+
+
+def _describe(cors: CorsRules | None) -> str:
+    if cors is None:
+        return "CORS: off, no cross-origin access (ALLOWED_ORIGINS lists the origins to allow)"
+    return f"CORS: allowed origins {', '.join(cors.allow_origins)}"
 
 
 def _interrupt(signum: int, frame: object) -> None:

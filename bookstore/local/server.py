@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from bookstore.events import http_api_event
+from bookstore.local.cors import PREFLIGHT_STATUS, CorsRules
 from bookstore.local.routing import Router
 from bookstore.local.workers import FunctionWorker, InvocationError
 
@@ -17,8 +19,14 @@ _NOT_FOUND = {"message": "Not Found"}
 
 
 def make_server(
-    host: str, port: int, router: Router, workers: dict[str, FunctionWorker]
+    host: str,
+    port: int,
+    router: Router,
+    workers: Mapping[str, FunctionWorker],
+    cors: CorsRules | None = None,
 ) -> ThreadingHTTPServer:
+    """`cors`: the HttpApi's CORS rules, None when no origin may call the API from a browser."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -26,6 +34,11 @@ def make_server(
             url = urlsplit(self.path)
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else None
+            if cors is not None:
+                request_headers = {name.lower(): value for name, value in self.headers.items()}
+                if cors.is_preflight(self.command, request_headers):
+                    self._reply(PREFLIGHT_STATUS, cors.preflight_headers(request_headers), b"")
+                    return
             match = router.match(self.command, url.path)
             if match is None:
                 self._reply(404, {"content-type": "application/json"}, json.dumps(_NOT_FOUND))
@@ -52,6 +65,8 @@ def make_server(
             body = response.get("body") or ""
             raw = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
             headers = dict(response.get("headers") or {})
+            if cors is not None:
+                headers = cors.response_headers(self.headers.get("origin"), headers)
             self._reply(int(response.get("statusCode", 200)), headers, raw, response.get("cookies"))
 
         def _reply(
@@ -68,7 +83,8 @@ def make_server(
                     self.send_header(name, value)
             for cookie in cookies or []:
                 self.send_header("set-cookie", cookie)
-            self.send_header("content-length", str(len(raw)))
+            if status != 204:  # a 204 has no body, and may not say it has one (RFC 9110)
+                self.send_header("content-length", str(len(raw)))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(raw)
