@@ -32,8 +32,8 @@ from tests.support.databases import (
 )
 
 # Fixtures any test may ask for: `aws`, `bus` and `spy` (a moto EventBridge), `customer` and
-# `admin` (accounts with their access tokens).
-pytest_plugins = ("tests.support.eventbridge", "tests.support.accounts")
+# `admin` (accounts with their access tokens), `process_pool` (warm processes for races).
+pytest_plugins = ("tests.support.eventbridge", "tests.support.accounts", "tests.support.races")
 
 
 @pytest.fixture(autouse=True)

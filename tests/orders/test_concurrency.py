@@ -6,11 +6,7 @@ they all really are inside their transactions at once when it is released.
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterator
 from multiprocessing.pool import Pool
-
-import pytest
 
 from tests.orders import workers
 from tests.orders.helpers import Shop, checkout
@@ -21,14 +17,8 @@ from tests.support.races import race
 PROCESSES = 4
 
 
-@pytest.fixture(scope="module")
-def pool() -> Iterator[Pool]:
-    with multiprocessing.get_context("spawn").Pool(PROCESSES) as processes:
-        yield processes
-
-
 def test_concurrent_checkouts_for_more_copies_than_exist_sell_exactly_the_stock(
-    pool: Pool, database_url: str, shop: Shop
+    process_pool: Pool, database_url: str, shop: Shop
 ) -> None:
     stock = 5
     book = shop.book(stock=stock)
@@ -41,7 +31,7 @@ def test_concurrent_checkouts_for_more_copies_than_exist_sell_exactly_the_stock(
         database_url,
         hold=("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", book),
         start=lambda: [
-            pool.apply_async(workers.checkout_each, (database_url, batch, None))
+            process_pool.apply_async(workers.checkout_each, (database_url, batch, None))
             for batch in batches
         ],
         waiters=PROCESSES,
@@ -55,7 +45,7 @@ def test_concurrent_checkouts_for_more_copies_than_exist_sell_exactly_the_stock(
 
 
 def test_concurrent_retries_with_one_key_make_one_order(
-    pool: Pool, database_url: str, customer: Account, shop: Shop
+    process_pool: Pool, database_url: str, customer: Account, shop: Shop
 ) -> None:
     book = shop.book(stock=10)
     shop.fill_cart(customer, {book: 2})
@@ -64,7 +54,9 @@ def test_concurrent_retries_with_one_key_make_one_order(
         database_url,
         hold=("SELECT 1 FROM cart_items WHERE user_id = $1 FOR UPDATE", customer.id),
         start=lambda: [
-            pool.apply_async(workers.checkout_each, (database_url, [customer.token], "one-key"))
+            process_pool.apply_async(
+                workers.checkout_each, (database_url, [customer.token], "one-key")
+            )
             for _ in range(PROCESSES)
         ],
         waiters=PROCESSES,
@@ -78,7 +70,7 @@ def test_concurrent_retries_with_one_key_make_one_order(
 
 
 def test_an_order_cancelled_twice_at_once_returns_its_stock_exactly_once(
-    pool: Pool, client: LambdaClient, database_url: str, customer: Account, shop: Shop
+    process_pool: Pool, client: LambdaClient, database_url: str, customer: Account, shop: Shop
 ) -> None:
     book = shop.book(stock=10)
     shop.fill_cart(customer, {book: 4})
@@ -88,7 +80,7 @@ def test_an_order_cancelled_twice_at_once_returns_its_stock_exactly_once(
         database_url,
         hold=("SELECT 1 FROM orders WHERE id = $1 FOR UPDATE", order_id),
         start=lambda: [
-            pool.apply_async(workers.cancel, (database_url, customer.token, order_id))
+            process_pool.apply_async(workers.cancel, (database_url, customer.token, order_id))
             for _ in range(2)
         ],
         waiters=2,
@@ -100,7 +92,7 @@ def test_an_order_cancelled_twice_at_once_returns_its_stock_exactly_once(
 
 
 def test_a_line_put_in_the_cart_while_a_checkout_runs_stays_in_the_cart(
-    pool: Pool, database_url: str, customer: Account, shop: Shop
+    process_pool: Pool, database_url: str, customer: Account, shop: Shop
 ) -> None:
     ordered, added_meanwhile = shop.book(stock=5), shop.book(stock=5)
     shop.fill_cart(customer, {ordered: 1})
@@ -109,7 +101,7 @@ def test_a_line_put_in_the_cart_while_a_checkout_runs_stays_in_the_cart(
         database_url,
         hold=("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", ordered),
         start=lambda: [
-            pool.apply_async(workers.checkout_each, (database_url, [customer.token], None))
+            process_pool.apply_async(workers.checkout_each, (database_url, [customer.token], None))
         ],
         waiters=1,
         meanwhile=lambda: shop.fill_cart(customer, {added_meanwhile: 2}),

@@ -4,11 +4,8 @@ once, a run that dies half-way, two identical prebooks at once."""
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
 from multiprocessing.pool import Pool
 from typing import Any
-
-import pytest
 
 from tests.prebooks import workers
 from tests.prebooks.helpers import Shelf, release_job
@@ -16,14 +13,8 @@ from tests.support.accounts import Account, make_account
 from tests.support.races import race, wait_until
 
 
-@pytest.fixture(scope="module")
-def pool() -> Iterator[Pool]:
-    with multiprocessing.get_context("spawn").Pool(2) as processes:
-        yield processes
-
-
 def test_two_runs_at_once_fulfil_every_prebook_exactly_once_in_order(
-    pool: Pool, shelf: Shelf, database_url: str
+    process_pool: Pool, shelf: Shelf, database_url: str
 ) -> None:
     books = [shelf.upcoming(stock=10) for _ in range(2)]
     lines = [
@@ -37,7 +28,9 @@ def test_two_runs_at_once_fulfil_every_prebook_exactly_once_in_order(
     summaries: list[dict[str, Any]] = race(
         database_url,
         hold=("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", first_book),
-        start=lambda: [pool.apply_async(workers.release, (database_url,)) for _ in range(2)],
+        start=lambda: [
+            process_pool.apply_async(workers.release, (database_url,)) for _ in range(2)
+        ],
         waiters=1,
         meanwhile=lambda: wait_until(
             lambda: (
@@ -63,7 +56,7 @@ def test_two_runs_at_once_fulfil_every_prebook_exactly_once_in_order(
 
 
 def test_a_run_that_dies_half_way_fulfils_nothing_twice(
-    pool: Pool, shelf: Shelf, database_url: str
+    process_pool: Pool, shelf: Shelf, database_url: str
 ) -> None:
     book = shelf.upcoming(stock=10)
     prebooks = [shelf.prebook(make_account(database_url), book, 2) for _ in range(3)]
@@ -84,7 +77,7 @@ def test_a_run_that_dies_half_way_fulfils_nothing_twice(
 
 
 def test_two_identical_prebooks_at_once_give_one_201_and_one_409(
-    pool: Pool, shelf: Shelf, customer: Account, database_url: str
+    process_pool: Pool, shelf: Shelf, customer: Account, database_url: str
 ) -> None:
     book = shelf.upcoming()
     # Both inserts check the user's row (foreign key) and queue behind this lock.
@@ -92,7 +85,7 @@ def test_two_identical_prebooks_at_once_give_one_201_and_one_409(
         database_url,
         hold=("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", customer.id),
         start=lambda: [
-            pool.apply_async(workers.prebook, (database_url, customer.token, book))
+            process_pool.apply_async(workers.prebook, (database_url, customer.token, book))
             for _ in range(2)
         ],
         waiters=2,

@@ -1,19 +1,35 @@
 """Racing requests from separate processes (separate Lambda environments), made to overlap: the
 test holds a row lock that every racer needs, waits until they all queue behind it, and then lets
-them go at once. Without the lock, a racer that starts late would simply run after the others."""
+them go at once. Without the lock, a racer that starts late would simply run after the others.
+
+Registered as a pytest plugin by tests/conftest.py: any test may ask for `process_pool`.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from multiprocessing.pool import Pool
 from typing import Any
 
 import asyncpg
+import pytest
 
 from bookstore.dsn import asyncpg_dsn
 from tests.support.databases import fetch, run
 
 PATIENCE_SECONDS = 90
+POOL_PROCESSES = 4
+
+
+@pytest.fixture(scope="session")
+def process_pool() -> Iterator[Pool]:
+    """Warm environments shared by every race of the run: each imports what its tasks need once.
+    A task must begin by pointing itself at its test's database with a new engine (the database
+    is reset between tests, its connections ended)."""
+    with multiprocessing.get_context("spawn").Pool(POOL_PROCESSES) as pool:
+        yield pool
 
 
 class OpenTransaction:

@@ -7,7 +7,7 @@ checks its user key), so both really are inside their transactions at once when 
 from __future__ import annotations
 
 import json
-import multiprocessing
+from multiprocessing.pool import Pool
 
 from tests.support.accounts import Account, make_book
 from tests.support.races import race
@@ -18,19 +18,18 @@ RACERS = 2
 
 
 def test_two_identical_puts_at_once_answer_one_201_and_one_200_with_one_entry(
-    database_url: str, customer: Account
+    process_pool: Pool, database_url: str, customer: Account
 ) -> None:
     book = make_book(database_url)
-    with multiprocessing.get_context("spawn").Pool(RACERS) as pool:
-        answers: list[tuple[int, str]] = race(
-            database_url,
-            hold=("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", customer.id),
-            start=lambda: [
-                pool.apply_async(workers.add, (database_url, customer.token, book))
-                for _ in range(RACERS)
-            ],
-            waiters=RACERS,
-        )
+    answers: list[tuple[int, str]] = race(
+        database_url,
+        hold=("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", customer.id),
+        start=lambda: [
+            process_pool.apply_async(workers.add, (database_url, customer.token, book))
+            for _ in range(RACERS)
+        ],
+        waiters=RACERS,
+    )
 
     assert sorted(status for status, _ in answers) == [200, 201], answers
     bodies = [json.loads(body) for _, body in answers]
