@@ -37,6 +37,13 @@ class Shelf:
         prebook: dict[str, Any] = response.json()
         return prebook
 
+    def due(self, who: Account, quantity: int = 1, **book: Any) -> tuple[str, dict[str, Any]]:
+        """A book pre-booked by `who` and released today: (its id, the prebook)."""
+        book_id = self.upcoming(**book)
+        prebook = self.prebook(who, book_id, quantity)
+        self.release_today(book_id)
+        return book_id, prebook
+
     def release_today(self, book_id: str) -> None:
         self.sql("UPDATE books SET release_date = current_date WHERE id = $1", book_id)
 

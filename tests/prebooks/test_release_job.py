@@ -81,9 +81,7 @@ def test_the_order_is_an_ordinary_order_at_the_price_of_release_day_in_the_buyer
 def test_each_fulfilment_publishes_order_placed_then_prebook_fulfilled(
     shelf: Shelf, customer: Account
 ) -> None:
-    book = shelf.upcoming()
-    prebook = shelf.prebook(customer, book, 1)
-    shelf.release_today(book)
+    book, prebook = shelf.due(customer)
 
     release_job()
 
@@ -132,9 +130,7 @@ def test_books_still_in_the_future_and_cancelled_prebooks_are_left_alone(
 
 
 def test_a_deleted_book_is_not_released(shelf: Shelf, customer: Account) -> None:
-    book = shelf.upcoming()
-    prebook = shelf.prebook(customer, book, 1)
-    shelf.release_today(book)
+    book, prebook = shelf.due(customer)
     shelf.sql("UPDATE books SET deleted_at = now() WHERE id = $1", book)
 
     assert release_job()["books_seen"] == 0
@@ -142,9 +138,7 @@ def test_a_deleted_book_is_not_released(shelf: Shelf, customer: Account) -> None
 
 
 def test_a_fulfilled_prebook_can_no_longer_be_cancelled(shelf: Shelf, customer: Account) -> None:
-    book = shelf.upcoming()
-    prebook = shelf.prebook(customer, book, 1)
-    shelf.release_today(book)
+    _, prebook = shelf.due(customer)
     release_job()
 
     response = shelf.client.delete(f"/prebooks/{prebook['id']}", token=customer.token)
@@ -159,9 +153,7 @@ def test_the_job_answers_a_direct_invocation_and_emits_its_counts_as_metrics(
     from bookstore.lambda_context import LocalLambdaContext
     from functions.prebooks.app import handler
 
-    book = shelf.upcoming()
-    shelf.prebook(customer, book, 1)
-    shelf.release_today(book)
+    shelf.due(customer)
     capsys.readouterr()
 
     result = handler({"action": "release-prebooks"}, LocalLambdaContext())
@@ -179,9 +171,7 @@ def test_the_job_answers_a_direct_invocation_and_emits_its_counts_as_metrics(
 def test_the_release_command_runs_the_job_once_and_prints_its_summary(
     shelf: Shelf, customer: Account, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    book = shelf.upcoming()
-    shelf.prebook(customer, book, 1)
-    shelf.release_today(book)
+    shelf.due(customer)
     capsys.readouterr()
 
     with pytest.raises(SystemExit) as exited:
