@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bookstore.catalog.plurals import plural
 from bookstore.catalog.vocabulary import CLASSICS, FIRST_NAMES, GENRES, LAST_NAMES, PLACES
 from functions.books.isbn import isbn13_check_digit
 
@@ -47,7 +48,7 @@ def _title(rng: random.Random, adjectives: tuple[str, ...], nouns: tuple[str, ..
         f"{noun} of {place}",
         f"The {noun} of {place}",
         f"A {adjective} {noun}",
-        f"{adjective} {noun}s",
+        f"{adjective} {plural(noun)}",
         f"The {noun}'s {rng.choice(nouns)}",
         f"{rng.choice(FIRST_NAMES)} and the {adjective} {noun}",
     )

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bookstore.catalog.generator import generate_catalog
+from bookstore.catalog.plurals import plural
 from bookstore.cli import main
 from bookstore.seed import DEFAULT_COUNT, seed_catalog
 from functions.books.isbn import normalise_isbn
@@ -67,3 +71,35 @@ def test_the_seed_command_loads_the_configured_database(database_url: str) -> No
 
     assert exit_.value.code == 0
     assert catalog_stats(database_url)["books"] == 50
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("Dragon", "Dragons"),
+        ("Mountains", "Mountains"),
+        ("Conspiracy", "Conspiracies"),
+        ("Key", "Keys"),
+        ("Fox", "Foxes"),
+        ("Sorceress", "Sorceresses"),
+        ("Kiss", "Kisses"),
+        ("Life", "Lives"),
+        ("Children", "Children"),
+        ("Silk Road", "Silk Roads"),
+    ],
+)
+def test_sample_titles_use_english_plurals(noun: str, expected: str) -> None:
+    assert plural(noun) == expected
+
+
+def test_no_sample_title_has_a_doubled_or_misspelt_plural() -> None:
+    titles = [book.title for book in generate_catalog(5_000, today=date(2026, 11, 22))]
+
+    misspelt = [
+        title
+        for title in titles
+        for word in title.split()
+        if word.endswith(("ss" + "s", "ys", "xs", "chs", "shs", "Childrens"))
+        and word[-3:-1].lower() not in {"ay", "ey", "oy"}
+    ]
+    assert misspelt == []
