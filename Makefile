@@ -5,6 +5,8 @@
 # `functions.health.app`), and every module ships with .pyc compiled by Python 3.13: Lambda's code
 # directories are read-only, so without them each cold start recompiles everything.
 
+.DEFAULT_GOAL := help
+
 PYTHON ?= python3.13
 LAMBDA_ARCH ?= x86_64
 PIP_ARCH := $(if $(filter arm64,$(LAMBDA_ARCH)),aarch64,$(LAMBDA_ARCH))
@@ -15,9 +17,37 @@ TARGET_PLATFORM := $(PIP_ARCH)-manylinux_2_34
 RUNTIME_PROVIDED := boto3|botocore|s3transfer|python-dateutil|six|urllib3
 COMPILE := $(PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash
 
-.PHONY: build-SharedLayer build-MigrationsFunction
+.PHONY: help dev test lint build check-artifacts-dir build-SharedLayer build-MigrationsFunction
 
-build-SharedLayer:
+help:
+	@echo "Everyday targets (thin wrappers around the README's commands):"
+	@echo "  make dev     uv run bookstore dev --seed   the API on http://127.0.0.1:3000"
+	@echo "  make test    uv run pytest"
+	@echo "  make lint    ruff, mypy, cfn-lint and sam validate, as CI runs them"
+	@echo "  make build   uv run sam build"
+	@echo "The build-<LogicalId> targets are for 'sam build' (it sets ARTIFACTS_DIR), not for you."
+
+dev:
+	uv run bookstore dev --seed
+
+test:
+	uv run pytest
+
+lint:
+	uv run ruff check .
+	uv run ruff format --check .
+	uv run mypy
+	uv run cfn-lint template.yaml
+	uv run sam validate --lint --region us-east-1
+
+build:
+	uv run sam build
+
+# SAM always sets ARTIFACTS_DIR; without it the recipes below would write to (and delete in) /.
+check-artifacts-dir:
+	@test -n "$(strip $(ARTIFACTS_DIR))" || { echo "ARTIFACTS_DIR is not set: the build-* targets are run by 'sam build'" >&2; exit 2; }
+
+build-SharedLayer: check-artifacts-dir
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), "build with Python 3.13 (PYTHON=...)"'
 	rm -rf "$(ARTIFACTS_DIR)/python" && mkdir -p "$(ARTIFACTS_DIR)/python"
 	uv export --frozen --no-dev --no-emit-project --no-hashes --no-header --no-annotate \
@@ -30,11 +60,11 @@ build-SharedLayer:
 	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -type d -prune -exec rm -rf {} +
 	$(COMPILE) -x '/alembic/templates/' "$(ARTIFACTS_DIR)/python"
 
-build-%Function:
+build-%Function: check-artifacts-dir
 	$(call copy_function,$(shell echo '$*' | tr '[:upper:]' '[:lower:]'))
 	$(COMPILE) "$(ARTIFACTS_DIR)"
 
-build-MigrationsFunction:
+build-MigrationsFunction: check-artifacts-dir
 	$(call copy_function,migrations)
 	mkdir -p "$(ARTIFACTS_DIR)/alembic"
 	cp -R alembic/env.py alembic/script.py.mako alembic/versions "$(ARTIFACTS_DIR)/alembic/"
