@@ -86,3 +86,35 @@ def test_the_local_runner_answers_an_unknown_route_with_the_api_error_shape(loca
 
     assert status == 404
     assert body == {"detail": "Not Found", "code": "NOT_FOUND"}
+
+
+def _request(url: str, method: str) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_any_method_reaches_the_function_which_answers_405_in_the_api_shape(
+    local_api: str,
+) -> None:
+    answers = [_request(f"{local_api}/health", method) for method in ("TRACE", "CONNECT", "BREW")]
+
+    assert [(status, body["code"]) for status, body in answers] == [(405, "METHOD_NOT_ALLOWED")] * 3
+
+
+def test_a_burst_of_clients_is_queued_not_reset(local_api: str) -> None:
+    results: list[int] = []
+
+    def call() -> None:
+        results.append(_get(f"{local_api}/health")[0])
+
+    threads = [threading.Thread(target=call) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert results == [200] * 40
