@@ -81,6 +81,17 @@ def test_the_local_runner_serves_the_health_routes_through_the_real_handler(loca
     assert headers["x-request-id"]
 
 
+def test_the_local_front_page_lists_every_function_and_its_docs(local_api: str) -> None:
+    status, _, body = _get(f"{local_api}/")
+
+    assert status == 200
+    functions = body["functions"]
+    assert isinstance(functions, list)
+    listed = {entry["name"]: entry["docs"] for entry in functions}
+    assert listed["books"] == "/books/docs"
+    assert set(listed) >= {"health", "users", "books", "cart", "orders", "wishlist", "prebooks"}
+
+
 def test_the_local_runner_answers_an_unknown_route_with_the_api_error_shape(local_api: str) -> None:
     status, _, body = _get(f"{local_api}/no/such/route")
 

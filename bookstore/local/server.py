@@ -39,6 +39,9 @@ def make_server(
                 if cors.is_preflight(self.command, request_headers):
                     self._reply(PREFLIGHT_STATUS, cors.preflight_headers(request_headers), b"")
                     return
+            if url.path == "/" and self.command in ("GET", "HEAD"):
+                self._reply(200, {"content-type": "application/json"}, _index(workers))
+                return
             match = router.match(self.command, url.path)
             if match is None:
                 self._reply(404, {"content-type": "application/json"}, json.dumps(_NOT_FOUND))
@@ -98,6 +101,19 @@ def make_server(
             raise AttributeError(name)
 
     return LocalApiServer((host, port), Handler)
+
+
+def _index(workers: Mapping[str, FunctionWorker]) -> str:
+    """A local-only front page: every function and where its interactive docs are."""
+    names = sorted(name.removesuffix("Function").lower() for name in workers)
+    return json.dumps(
+        {
+            "functions": [
+                {"name": name, "docs": f"/{name}/docs", "openapi": f"/{name}/openapi.json"}
+                for name in names
+            ]
+        }
+    )
 
 
 class LocalApiServer(ThreadingHTTPServer):
