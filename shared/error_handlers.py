@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from shared.db.availability import is_database_unavailable
 from shared.errors import AppError, ServiceUnavailableError, validation_error_body
+from shared.json_body import undecodable_body_error
 from shared.middleware import INTERNAL_ERROR_BODY
 from shared.observability import logger
 
@@ -58,6 +59,8 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    if (invalid_body := undecodable_body_error(error)) is not None:
+        return await _validation_error(request, invalid_body)
     code = _HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
     detail = error.detail if isinstance(error.detail, str) else str(error.detail)
     return JSONResponse(
