@@ -1,25 +1,49 @@
-"""Secrets Manager reads, cached for the life of the process.
+"""Secrets Manager and SSM SecureString reads, cached for a few minutes (Powertools Parameters).
 
-boto3 is imported here, lazily, so functions that never read a secret do not pay for it at cold start.
+Secrets rotate (RDS-managed ones on a schedule), so a value is kept for `SECRET_MAX_AGE_SECONDS`,
+not for the life of the process; a caller whose credentials were just refused re-reads with
+`force_fetch=True`. The Parameters utility (and boto3 with it) is imported on first read, so
+functions that never read a secret do not pay for it at cold start.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
-
-@lru_cache(maxsize=8)
-def get_secret_string(secret_id: str) -> str:
-    import boto3
-
-    response = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)
-    return str(response["SecretString"])
+# Long enough that a warm function reads a secret a few times an hour; short enough that a
+# rotated value reaches every environment well within a rotation's grace period.
+SECRET_MAX_AGE_SECONDS = 300
 
 
-def get_secret_json(secret_id: str) -> dict[str, Any]:
-    value = json.loads(get_secret_string(secret_id))
+def get_secret_string(secret_id: str, *, force_fetch: bool = False) -> str:
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(
+        parameters.get_secret(secret_id, max_age=SECRET_MAX_AGE_SECONDS, force_fetch=force_fetch)
+    )
+
+
+def get_secret_json(secret_id: str, *, force_fetch: bool = False) -> dict[str, Any]:
+    value = json.loads(get_secret_string(secret_id, force_fetch=force_fetch))
     if not isinstance(value, dict):
         raise ValueError(f"secret {secret_id} does not hold a JSON object")
     return value
+
+
+def get_secure_string(name: str, *, force_fetch: bool = False) -> str:
+    """An SSM SecureString parameter, decrypted."""
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(
+        parameters.get_parameter(
+            name, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS, force_fetch=force_fetch
+        )
+    )
+
+
+def clear_secret_cache() -> None:
+    """Forget every cached value (tests; a new process starts empty anyway)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    parameters.clear_caches()  # type: ignore[no-untyped-call]

@@ -12,7 +12,7 @@ from pydantic import SecretStr, ValidationError
 from sqlalchemy.engine import make_url
 
 from functions.health.app import handler
-from shared.aws_secrets import get_secret_string
+from shared.aws_secrets import clear_secret_cache
 from shared.db.engine import connect_args
 from shared.settings import DEFAULT_SECRET_KEY, Settings
 from tests.support.databases import fetch, point_settings_at, run
@@ -66,13 +66,13 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "AWS_SECRET_ACCESS_KEY": "testing",
     }.items():
         monkeypatch.setenv(name, value)
-    get_secret_string.cache_clear()
+    clear_secret_cache()
     with mock_aws():
         yield
-    get_secret_string.cache_clear()
+    clear_secret_cache()
 
 
-def test_credentials_come_from_the_secrets_manager_secret_and_are_read_once(
+def test_credentials_come_from_the_secrets_manager_secret_and_are_cached(
     database_url: str, aws: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = make_url(database_url)

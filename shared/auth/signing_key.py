@@ -1,12 +1,19 @@
 """Where the JWT signing key comes from: SECRET_KEY locally; in AWS a Secrets Manager secret or an
-SSM SecureString, read once per process. boto3 is imported only when the key lives in AWS."""
+SSM SecureString, cached for minutes (it may rotate). boto3 is imported only when the key lives
+in AWS.
+
+After a rotation, tokens signed with the previous key are still in flight: those other
+environments signed before their cache expired. The previous key therefore keeps verifying (never
+signing) for a grace period after this process first sees the new one.
+"""
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+import time
+from dataclasses import dataclass, field
 
-from shared.aws_secrets import get_secret_string
+from shared.aws_secrets import SECRET_MAX_AGE_SECONDS, get_secret_string, get_secure_string
 from shared.settings import Settings
 
 # RFC 7518, section 3.2: an HS256 key has at least 256 bits. Enforced where it matters, in
@@ -20,26 +27,63 @@ class SigningKeyError(RuntimeError):
     pass
 
 
+@dataclass(slots=True)
+class _Seen:
+    current: str = field(repr=False)
+    previous: str | None = field(default=None, repr=False)
+    previous_until: float = 0.0
+
+
+# Per key source (secret ARN or parameter name): the last key read, and the one before it.
+_seen: dict[str, _Seen] = {}
+
+
 def signing_key(settings: Settings) -> str:
+    """The key to sign with, and the first to verify with."""
     if settings.secret_key_secret_arn:
         key = _from_secret_string(get_secret_string(settings.secret_key_secret_arn))
+        _remember(settings.secret_key_secret_arn, key, settings)
     elif settings.secret_key_ssm_parameter:
-        key = ssm_secure_string(settings.secret_key_ssm_parameter)
+        key = get_secure_string(settings.secret_key_ssm_parameter)
+        _remember(settings.secret_key_ssm_parameter, key, settings)
     else:
         key = settings.secret_key.get_secret_value()
+    _check(key, settings)
+    return key
+
+
+def previous_signing_key(settings: Settings) -> str | None:
+    """The key the current one replaced, while tokens it signed may still be valid."""
+    source = settings.secret_key_secret_arn or settings.secret_key_ssm_parameter
+    seen = _seen.get(source) if source else None
+    if seen is None or seen.previous is None or time.monotonic() >= seen.previous_until:
+        return None
+    return seen.previous
+
+
+def forget_previous_keys() -> None:
+    """Tests: a new process has seen no key yet."""
+    _seen.clear()
+
+
+def _remember(source: str, key: str, settings: Settings) -> None:
+    seen = _seen.get(source)
+    if seen is None:
+        _seen[source] = _Seen(current=key)
+    elif seen.current != key:
+        # Other environments may sign with the old key until their cache expires, and each such
+        # token stays valid for its lifetime.
+        grace = SECRET_MAX_AGE_SECONDS + settings.access_token_expire_minutes * 60
+        _seen[source] = _Seen(
+            current=key, previous=seen.current, previous_until=time.monotonic() + grace
+        )
+
+
+def _check(key: str, settings: Settings) -> None:
     if not key:
         raise SigningKeyError("the JWT signing key is empty")
     if settings.env == "production" and len(key.encode()) < MIN_KEY_BYTES:
         raise SigningKeyError(f"the JWT signing key must have at least {MIN_KEY_BYTES} bytes")
-    return key
-
-
-@lru_cache(maxsize=4)
-def ssm_secure_string(name: str) -> str:
-    import boto3
-
-    response = boto3.client("ssm").get_parameter(Name=name, WithDecryption=True)
-    return str(response["Parameter"]["Value"])
 
 
 def _from_secret_string(value: str) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 
-from shared.auth.signing_key import signing_key
+from shared.auth.signing_key import previous_signing_key, signing_key
 from shared.roles import ROLES, Role
 from shared.settings import Settings, get_settings
 
@@ -63,14 +64,14 @@ def create_access_token(
 def decode_access_token(token: str, *, settings: Settings | None = None) -> Principal:
     settings = settings or get_settings()
     try:
-        claims = jwt.decode(
-            token,
-            signing_key(settings),
-            algorithms=[ALGORITHM],
-            audience=AUDIENCE,
-            issuer=ISSUER,
-            options={"require": ["sub", "role", "type", "iat", "exp", "jti", "iss", "aud"]},
-        )
+        try:
+            claims = _decode(token, signing_key(settings))
+        except jwt.InvalidSignatureError:
+            # Signed before the key rotated? The previous key verifies during its grace period.
+            previous = previous_signing_key(settings)
+            if previous is None:
+                raise
+            claims = _decode(token, previous)
     except jwt.ExpiredSignatureError as error:
         raise ExpiredTokenError("token expired") from error
     except jwt.PyJWTError as error:
@@ -82,3 +83,14 @@ def decode_access_token(token: str, *, settings: Settings | None = None) -> Prin
     except ValueError as error:
         raise InvalidTokenError("invalid subject") from error
     return Principal(user_id=user_id, role=claims["role"])
+
+
+def _decode(token: str, key: str) -> dict[str, Any]:
+    return jwt.decode(
+        token,
+        key,
+        algorithms=[ALGORITHM],
+        audience=AUDIENCE,
+        issuer=ISSUER,
+        options={"require": ["sub", "role", "type", "iat", "exp", "jti", "iss", "aud"]},
+    )

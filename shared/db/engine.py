@@ -10,7 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import asyncpg
 from sqlalchemy import event, exc
+from sqlalchemy.engine import Dialect, ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,10 +21,15 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
-from shared.db.url import resolve_database_url
+from shared.db.url import Credentials, resolve_database_url, secret_credentials
+from shared.observability import logger
 from shared.settings import Settings, get_settings
 
 _IDLE_SINCE = "bookstore_idle_since"
+_AUTHENTICATION_FAILURES: tuple[type[BaseException], ...] = (
+    asyncpg.InvalidPasswordError,  # 28P01
+    asyncpg.InvalidAuthorizationSpecificationError,  # 28000: among others, no such role
+)
 
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
@@ -52,10 +59,71 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=0,
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=False,
+        # An error's message otherwise quotes the values bound to its statement: emails, password
+        # hashes, token digests. The statement itself is still there to debug with.
+        hide_parameters=True,
         connect_args=connect_args(settings),
     )
     _revalidate_idle_connections(engine, settings.db_idle_revalidate_seconds)
+    _drop_row_values_from_errors(engine)
+    if secret_credentials(settings) is not None:
+        _connect_with_current_secret(engine, settings)
     return engine
+
+
+def is_authentication_failure(error: BaseException) -> bool:
+    """The server refused the user or password (SQLAlchemy may wrap the driver's error)."""
+    return any(isinstance(link, _AUTHENTICATION_FAILURES) for link in _error_chain(error))
+
+
+def _error_chain(error: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        orig = getattr(current, "orig", None)
+        current = current.__cause__ or (orig if isinstance(orig, BaseException) else None)
+    return chain
+
+
+def _connect_with_current_secret(engine: AsyncEngine, settings: Settings) -> None:
+    """Each new connection logs in with the secret as it is now (cached for minutes), so a rotated
+    password reaches a warm environment without a new engine. Refused credentials are re-read
+    from Secrets Manager once, at once, and the connection tried again."""
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect(
+        dialect: Dialect, record: ConnectionPoolEntry, cargs: list[Any], cparams: dict[str, Any]
+    ) -> Any:
+        credentials = secret_credentials(settings)
+        try:
+            return _connect_as(dialect, cargs, cparams, credentials)
+        except Exception as error:
+            if not is_authentication_failure(error):
+                raise
+        logger.warning("database credentials refused; reading the secret again")
+        return _connect_as(dialect, cargs, cparams, secret_credentials(settings, force_fetch=True))
+
+
+def _connect_as(
+    dialect: Dialect, cargs: list[Any], cparams: dict[str, Any], credentials: Credentials | None
+) -> Any:
+    if credentials is None:
+        return dialect.connect(*cargs, **cparams)
+    # A copy: `cparams` is shared by every connection the pool will make.
+    params = {**cparams, "user": credentials.username, "password": credentials.password}
+    return dialect.connect(*cargs, **params)
+
+
+def _drop_row_values_from_errors(engine: AsyncEngine) -> None:
+    """PostgreSQL's DETAIL quotes row values ("Failing row contains (...)", "Key (email)=(...)");
+    the driver's error prints it, and a logged traceback prints the driver's error."""
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _drop_detail(context: ExceptionContext) -> None:
+        for link in _error_chain(context.original_exception):
+            if isinstance(link, asyncpg.PostgresError):
+                link.detail = None
 
 
 def _revalidate_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:

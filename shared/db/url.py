@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy.engine import URL, make_url
 
 from shared.aws_secrets import get_secret_json
@@ -16,6 +18,21 @@ def to_async_url(url: str | URL) -> URL:
     if parsed.drivername not in {"postgres", "postgresql", _ASYNC_DRIVER}:
         raise ValueError(f"unsupported database driver {parsed.drivername!r}: use PostgreSQL")
     return parsed.set(drivername=_ASYNC_DRIVER)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    username: str
+    password: str = field(repr=False)
+
+
+def secret_credentials(settings: Settings, *, force_fetch: bool = False) -> Credentials | None:
+    """The user and password in the database secret (cached for minutes: it rotates), or None
+    when the database is configured by URL."""
+    if settings.database_url is not None or not settings.database_secret_arn:
+        return None
+    secret = get_secret_json(settings.database_secret_arn, force_fetch=force_fetch)
+    return Credentials(username=str(secret["username"]), password=str(secret["password"]))
 
 
 def resolve_database_url(settings: Settings) -> URL:

@@ -1,4 +1,4 @@
-"""The signing key in AWS: a Secrets Manager secret or an SSM SecureString, read once per process."""
+"""The signing key in AWS: a Secrets Manager secret or an SSM SecureString, cached for minutes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from shared.auth import signing_key as signing_key_module
 from shared.auth.tokens import InvalidTokenError, create_access_token, decode_access_token
-from shared.aws_secrets import get_secret_string
+from shared.aws_secrets import clear_secret_cache
 from shared.settings import Settings, get_settings
 
 AWS_KEY = "a-key-that-only-lives-in-aws-and-is-long-enough"
@@ -24,12 +24,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    get_secret_string.cache_clear()
-    signing_key_module.ssm_secure_string.cache_clear()
+    clear_secret_cache()
+    signing_key_module.forget_previous_keys()
     with mock_aws():
         yield
-    get_secret_string.cache_clear()
-    signing_key_module.ssm_secure_string.cache_clear()
+    clear_secret_cache()
+    signing_key_module.forget_previous_keys()
 
 
 def use_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
@@ -65,7 +65,7 @@ def test_tokens_are_signed_with_the_key_from_an_ssm_secure_string(
     assert signing_key_module.signing_key(settings) == AWS_KEY
 
 
-def test_the_key_is_read_from_aws_once_per_process(
+def test_the_key_is_cached_between_reads_from_aws(
     aws: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = boto3.client("ssm")
