@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     db_proxy_mode: bool = False
 
     # The JWT signing key: SECRET_KEY locally; in AWS a Secrets Manager secret or an SSM
-    # SecureString, read once per process (see shared.auth.signing_key).
+    # SecureString, cached for minutes (see shared.auth.signing_key).
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     secret_key_secret_arn: str | None = None
     secret_key_ssm_parameter: str | None = None
