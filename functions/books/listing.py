@@ -7,7 +7,7 @@ a page, for relevance too, since a book's score depends only on the book and the
 
 from __future__ import annotations
 
-import math
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +31,12 @@ from functions.books import search
 from shared.domain.availability import available, released
 from shared.models.book import Book, release_asc_key, release_desc_key
 from shared.pagination import InvalidCursorError, decode_cursor, encode_cursor
+
+# What a key of a real row can be: the title column's length, numeric(10, 2) as the API writes
+# prices, and the highest score `search.relevance` gives (its classes plus a rank below one).
+TITLE_LENGTH = 300
+PRICE_KEY = re.compile(r"[0-9]{1,8}\.[0-9]{2}")
+MAX_SCORE = search.EXACT_CLASS + 1.0
 
 SortName = Literal[
     "relevance", "title", "-title", "price", "-price", "release_date", "-release_date"
@@ -91,14 +97,15 @@ def _bound(value: Any, type_: Any) -> ColumnElement[Any]:
 
 def _load_title(value: Any) -> ColumnElement[Any]:
     # A forged cursor must not smuggle in text PostgreSQL refuses (NUL, lone surrogates).
-    if not isinstance(value, str) or "\x00" in value:
+    if not isinstance(value, str) or "\x00" in value or len(value) > TITLE_LENGTH:
         raise TypeError
     value.encode("utf-8")
     return _bound(value, Book.title.type)
 
 
 def _load_price(value: Any) -> ColumnElement[Any]:
-    if not isinstance(value, str) or not Decimal(value).is_finite():
+    # Only a price as `dump` writes it, so within numeric(10, 2): nothing the cast would overflow.
+    if not isinstance(value, str) or not PRICE_KEY.fullmatch(value):
         raise TypeError
     return _bound(Decimal(value), Book.price.type)
 
@@ -108,14 +115,20 @@ def _release_loader(sentinel: str) -> Callable[[Any], ColumnElement[Any]]:
         if value is not None and not isinstance(value, str):
             raise TypeError
         day = None if value is None else date.fromisoformat(value)
+        # Only the form `dump` writes (fromisoformat also reads "20260101" and week dates).
+        if day is not None and day.isoformat() != value:
+            raise ValueError(value)
         return func.coalesce(_bound(day, Date()), literal_column(f"'{sentinel}'::date"))
 
     return load
 
 
 def _load_score(value: Any) -> ColumnElement[Any]:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    # No book scores outside [0, MAX_SCORE]: a key out there is forged, whatever SQL makes of it.
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError
+    if not 0.0 <= value <= MAX_SCORE:
+        raise ValueError(value)
     return _bound(float(value), search.SCORE_TYPE)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
@@ -20,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from functions.books.isbn import InvalidIsbnError, normalise_isbn
 from shared.money import MONEY_RULE, MoneyIn, MoneyOut
+from shared.schema_fields import omittable
 
 MAX_STOCK = 2_147_483_647  # PostgreSQL integer
 
@@ -71,7 +73,42 @@ Description = Annotated[
 Genre = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _STORABLE
 ]
-Stock = Annotated[int, Field(ge=0, le=MAX_STOCK, strict=True)]
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON Schema's `integer` is any number without a fraction, 5048.0 included, so a client
+    # generated from the schema may send one: it is accepted as the integer it is.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    # Only the string the schema promises: no day numbers (0 is not 1970-01-01), no datetimes.
+    if value is None or isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "Date must be a string YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("date_format", "Date must be a real day YYYY-MM-DD") from None
+
+
+Stock = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=MAX_STOCK,
+        strict=True,
+        description="A whole number (5 or 5.0); fractions, strings and booleans are refused",
+    ),
+    BeforeValidator(_whole_number),
+]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class BookCreate(BaseModel):
@@ -84,7 +121,7 @@ class BookCreate(BaseModel):
     genre: Genre
     price: MoneyIn = Field(description="Price as " + MONEY_RULE)
     stock: Stock = 0
-    release_date: date | None = Field(default=None, description="Null means already released")
+    release_date: IsoDate | None = Field(default=None, description="Null means already released")
 
 
 class BookUpdate(BaseModel):
@@ -93,14 +130,14 @@ class BookUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     NULLABLE: ClassVar[frozenset[str]] = frozenset({"release_date"})
 
-    isbn: Isbn | None = None
-    title: Title | None = None
-    author: Author | None = None
-    description: Description | None = None
-    genre: Genre | None = None
-    price: MoneyIn | None = Field(default=None, description="Price as " + MONEY_RULE)
-    stock: Stock | None = None
-    release_date: date | None = None
+    isbn: Isbn | None = omittable()
+    title: Title | None = omittable()
+    author: Author | None = omittable()
+    description: Description | None = omittable()
+    genre: Genre | None = omittable()
+    price: MoneyIn | None = omittable(description="Price as " + MONEY_RULE)
+    stock: Stock | None = omittable()
+    release_date: IsoDate | None = Field(default=None, description="Null means already released")
 
     @field_validator("isbn", "title", "author", "description", "genre", "price", "stock")
     @classmethod

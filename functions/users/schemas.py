@@ -15,6 +15,7 @@ from pydantic import (
 
 from functions.users.emails import MAX_LENGTH, normalise_email
 from shared.roles import Role
+from shared.schema_fields import omittable
 
 Email = Annotated[
     str,
@@ -54,11 +55,11 @@ class RefreshRequest(RequestModel):
 
 
 class UserUpdateMe(RequestModel):
-    full_name: FullName | None = None
-    password: NewPassword | None = Field(
-        default=None, description="The new password; needs `current_password`"
+    full_name: FullName | None = omittable()
+    password: NewPassword | None = omittable(
+        description="The new password; needs `current_password`",
     )
-    current_password: Password | None = None
+    current_password: Password | None = omittable()
 
     @field_validator("full_name", "password", "current_password", mode="before")
     @classmethod
