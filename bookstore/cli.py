@@ -39,4 +39,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     # .env configures the commands and the functions they run (workers inherit the environment).
     load_dotenv(PROJECT_ROOT / ".env", override=False)
     arguments = build_parser().parse_args(argv)
-    sys.exit(arguments.handler(arguments))
+    try:
+        code = arguments.handler(arguments)
+    except Exception as error:
+        from bookstore.database import DatabaseUnavailableError, is_unreachable, unreachable_message
+
+        if not is_unreachable(error):
+            raise
+        # An operator's mistake (server down, wrong port), not a bug: one line, not a traceback.
+        message = str(error) if isinstance(error, DatabaseUnavailableError) else None
+        print(
+            f"bookstore {arguments.command}: {message or unreachable_message(error)}",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    sys.exit(code)

@@ -20,3 +20,55 @@ def configured_database_url(*, start_embedded: bool = True) -> str:
     url = embedded_postgres.ensure_database(server_url, DEV_DATABASE)
     os.environ["DATABASE_URL"] = url
     return url
+
+
+class DatabaseUnavailableError(Exception):
+    """The configured database could not be reached; `bookstore` reports it in one line."""
+
+
+def without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable DATABASE_URL>"
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether `error`, or an error it was raised from, says the database cannot be reached."""
+    from shared.db.availability import is_database_unavailable
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, DatabaseUnavailableError) or is_database_unavailable(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def unreachable_message(error: BaseException) -> str:
+    url = os.environ.get("DATABASE_URL")
+    where = f"at {without_password(url)}" if url else "(DATABASE_URL is not set)"
+    reason = _root_reason(error)
+    return (
+        f"cannot reach the database {where}{f' ({reason})' if reason else ''}: "
+        "check that PostgreSQL is running and that DATABASE_URL names the right host, port and "
+        "database"
+    )
+
+
+def _root_reason(error: BaseException) -> str:
+    seen: set[int] = set()
+    current: BaseException = error
+    while id(current) not in seen:
+        seen.add(id(current))
+        following = current.__cause__ or current.__context__
+        if following is None:
+            break
+        current = following
+    # The innermost error is the driver's or the socket's: the shortest true account.
+    text = current.strerror if isinstance(current, OSError) and current.strerror else str(current)
+    return " ".join(text.split())[:200]
