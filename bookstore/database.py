@@ -37,16 +37,12 @@ def without_password(url: str) -> str:
 
 def is_unreachable(error: BaseException) -> bool:
     """Whether `error`, or an error it was raised from, says the database cannot be reached."""
-    from shared.db.availability import is_database_unavailable
+    from shared.db.availability import error_chain, is_database_unavailable
 
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, DatabaseUnavailableError) or is_database_unavailable(current):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
+    return any(
+        isinstance(link, DatabaseUnavailableError) or is_database_unavailable(link)
+        for link in error_chain(error)
+    )
 
 
 def unreachable_message(error: BaseException) -> str:
@@ -61,14 +57,13 @@ def unreachable_message(error: BaseException) -> str:
 
 
 def _root_reason(error: BaseException) -> str:
-    seen: set[int] = set()
-    current: BaseException = error
-    while id(current) not in seen:
-        seen.add(id(current))
-        following = current.__cause__ or current.__context__
-        if following is None:
-            break
-        current = following
+    from shared.db.availability import error_chain
+
     # The innermost error is the driver's or the socket's: the shortest true account.
-    text = current.strerror if isinstance(current, OSError) and current.strerror else str(current)
+    innermost = error_chain(error)[-1]
+    text = (
+        innermost.strerror
+        if isinstance(innermost, OSError) and innermost.strerror
+        else str(innermost)
+    )
     return " ".join(text.split())[:200]

@@ -21,15 +21,12 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
+from shared.db.availability import error_chain, is_authentication_failure
 from shared.db.url import Credentials, resolve_database_url, secret_credentials
 from shared.observability import logger
 from shared.settings import Settings, get_settings
 
 _IDLE_SINCE = "bookstore_idle_since"
-_AUTHENTICATION_FAILURES: tuple[type[BaseException], ...] = (
-    asyncpg.InvalidPasswordError,  # 28P01
-    asyncpg.InvalidAuthorizationSpecificationError,  # 28000: among others, no such role
-)
 
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
@@ -71,21 +68,6 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
-def is_authentication_failure(error: BaseException) -> bool:
-    """The server refused the user or password (SQLAlchemy may wrap the driver's error)."""
-    return any(isinstance(link, _AUTHENTICATION_FAILURES) for link in _error_chain(error))
-
-
-def _error_chain(error: BaseException) -> list[BaseException]:
-    chain: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in chain:
-        chain.append(current)
-        orig = getattr(current, "orig", None)
-        current = current.__cause__ or (orig if isinstance(orig, BaseException) else None)
-    return chain
-
-
 def _connect_with_current_secret(engine: AsyncEngine, settings: Settings) -> None:
     """Each new connection logs in with the secret as it is now (cached for minutes), so a rotated
     password reaches a warm environment without a new engine. Refused credentials are re-read
@@ -121,7 +103,7 @@ def _drop_row_values_from_errors(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "handle_error")
     def _drop_detail(context: ExceptionContext) -> None:
-        for link in _error_chain(context.original_exception):
+        for link in error_chain(context.original_exception):
             if isinstance(link, asyncpg.PostgresError):
                 link.detail = None
 
