@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Coroutine
+from typing import Any
 
 from bookstore import embedded_postgres
 
@@ -20,6 +22,19 @@ def configured_database_url(*, start_embedded: bool = True) -> str:
     url = embedded_postgres.ensure_database(server_url, DEV_DATABASE)
     os.environ["DATABASE_URL"] = url
     return url
+
+
+def run_on_database[T](work: Coroutine[Any, Any, T]) -> T:
+    """Runs a command's database work on the process's event loop (the one the shared engine's
+    connections are bound to), then closes those connections: a command ends, a Lambda does not."""
+    from shared.db.engine import dispose_engine
+    from shared.lambda_handler import process_event_loop
+
+    loop = process_event_loop()
+    try:
+        return loop.run_until_complete(work)
+    finally:
+        loop.run_until_complete(dispose_engine())
 
 
 class DatabaseUnavailableError(Exception):

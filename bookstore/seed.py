@@ -8,11 +8,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookstore.catalog.generator import SampleBook, generate_catalog
+from bookstore.database import run_on_database
 from shared.db.base import new_id
-from shared.db.engine import dispose_engine
 from shared.db.transaction import transaction
 from shared.domain.availability import today
-from shared.lambda_handler import process_event_loop
 
 DEFAULT_COUNT = 600
 
@@ -64,8 +63,4 @@ def seed_catalog(*, count: int = DEFAULT_COUNT) -> int:
         async with transaction() as session:
             return await upsert_books(session, generate_catalog(count, today=today()))
 
-    loop = process_event_loop()
-    try:
-        return loop.run_until_complete(seed())
-    finally:
-        loop.run_until_complete(dispose_engine())
+    return run_on_database(seed())

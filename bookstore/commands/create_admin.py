@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from bookstore.database import configured_database_url
+from bookstore.database import configured_database_url, run_on_database
 
 
 def register(subparsers: Any) -> None:
@@ -36,7 +36,6 @@ def register(subparsers: Any) -> None:
 def run(arguments: argparse.Namespace) -> int:
     from functions.users.emails import normalise_email
     from functions.users.schemas import FullName, NewPassword
-    from shared.lambda_handler import process_event_loop
 
     try:
         email = normalise_email(arguments.email)
@@ -44,24 +43,18 @@ def run(arguments: argparse.Namespace) -> int:
     except (ValueError, ValidationError) as error:
         return _fail(f"invalid input: {_reason(error)}")
     configured_database_url()
-    loop = process_event_loop()
-    try:
-        promoted = loop.run_until_complete(_promote(email))
-        if promoted is not None:
-            print(promoted)
-            return 0
-        try:
-            password = TypeAdapter(NewPassword).validate_python(_read_password(arguments))
-        except ValidationError as error:
-            return _fail(f"invalid password: {_reason(error)}")
-        except PasswordMismatchError:
-            return _fail("the passwords do not match")
-        print(loop.run_until_complete(_create(email, full_name, password)))
+    promoted = run_on_database(_promote(email))
+    if promoted is not None:
+        print(promoted)
         return 0
-    finally:
-        from shared.db.engine import dispose_engine
-
-        loop.run_until_complete(dispose_engine())
+    try:
+        password = TypeAdapter(NewPassword).validate_python(_read_password(arguments))
+    except ValidationError as error:
+        return _fail(f"invalid password: {_reason(error)}")
+    except PasswordMismatchError:
+        return _fail("the passwords do not match")
+    print(run_on_database(_create(email, full_name, password)))
+    return 0
 
 
 class PasswordMismatchError(Exception):

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bookstore.database import configured_database_url
+from bookstore.database import configured_database_url, run_on_database
 
 if TYPE_CHECKING:
     from shared.models.outbox import OutboxEvent
@@ -44,17 +44,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from shared.db.engine import dispose_engine
-    from shared.lambda_handler import process_event_loop
-
     configured_database_url()
-    loop = process_event_loop()
-    try:
-        events = loop.run_until_complete(
-            _newest(include_published=arguments.all, limit=arguments.limit)
-        )
-    finally:
-        loop.run_until_complete(dispose_engine())
+    events = run_on_database(_newest(include_published=arguments.all, limit=arguments.limit))
     for event in events:
         print(_json_line(event) if arguments.json else _line(event))
     if not events:
