@@ -27,14 +27,6 @@ async def cart_lines(session: AsyncSession, *, user_id: uuid.UUID) -> Sequence[R
     return (await connection.execute(statement)).mappings().all()
 
 
-async def live_book(session: AsyncSession, *, book_id: uuid.UUID) -> RowMapping | None:
-    statement = select(Book.stock, Book.release_date).where(
-        Book.id == book_id, Book.deleted_at.is_(None)
-    )
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().one_or_none()
-
-
 async def set_line(
     session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, quantity: int
 ) -> None:

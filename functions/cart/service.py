@@ -17,8 +17,8 @@ from functions.cart.errors import (
 )
 from functions.cart.schemas import CartItemPublic, CartPublic
 from shared.db.integrity import constraint_errors
-from shared.domain.availability import is_released, today
-from shared.domain.errors import AccountUnavailableError, BookNotFoundError
+from shared.domain.availability import shelf_state, today
+from shared.domain.errors import AccountUnavailableError
 from shared.money import CENTS
 from shared.settings import get_settings
 
@@ -33,13 +33,11 @@ async def set_quantity(
     session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, quantity: int
 ) -> CartPublic:
     """Puts `quantity` copies of the book in the cart (replacing any quantity it had there)."""
-    book = await repository.live_book(session, book_id=book_id)
-    if book is None:
-        raise BookNotFoundError()
-    if not is_released(book["release_date"], today()):
+    book = await shelf_state(session, book_id=book_id, day=today())
+    if not book.released:
         raise BookNotReleasedError()
-    if quantity > book["stock"]:
-        raise QuantityOverStockError(in_stock=book["stock"])
+    if quantity > book.stock:
+        raise QuantityOverStockError(in_stock=book.stock)
     with constraint_errors(_UNKNOWN_ACCOUNT):
         await repository.set_line(session, user_id=user_id, book_id=book_id, quantity=quantity)
     return await get_cart(session, user_id=user_id)

@@ -33,12 +33,6 @@ _PUBLIC_COLUMNS = (
 )
 
 
-async def live_book(session: AsyncSession, *, book_id: uuid.UUID) -> RowMapping | None:
-    statement = select(Book.release_date).where(Book.id == book_id, Book.deleted_at.is_(None))
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().one_or_none()
-
-
 async def add_prebook(
     session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, quantity: int
 ) -> uuid.UUID:

@@ -16,8 +16,8 @@ from functions.prebooks.errors import (
 )
 from functions.prebooks.schemas import PrebookPublic
 from shared.db.integrity import constraint_errors
-from shared.domain.availability import is_released, today
-from shared.domain.errors import AccountUnavailableError, BookNotFoundError
+from shared.domain.availability import shelf_state, today
+from shared.domain.errors import AccountUnavailableError
 from shared.observability import logger
 from shared.pagination import Page, PageParams, id_cursor
 
@@ -31,10 +31,7 @@ _CONFLICTS = {
 async def create(
     session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, quantity: int
 ) -> PrebookPublic:
-    book = await repository.live_book(session, book_id=book_id)
-    if book is None:
-        raise BookNotFoundError()
-    if is_released(book["release_date"], today()):
+    if (await shelf_state(session, book_id=book_id, day=today())).released:
         raise BookAlreadyReleasedError()
     with constraint_errors(_CONFLICTS):
         prebook_id = await repository.add_prebook(

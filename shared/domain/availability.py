@@ -3,10 +3,14 @@ that shows or sells books (books, cart, wishlist, prebooks)."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.domain.errors import BookNotFoundError
 from shared.models.book import Book, release_desc_key
 
 
@@ -26,3 +30,22 @@ def available(day: date) -> ColumnElement[bool]:
 
 def is_released(release_date: date | None, day: date) -> bool:
     return release_date is None or release_date <= day
+
+
+@dataclass(frozen=True, slots=True)
+class ShelfState:
+    stock: int
+    released: bool
+
+
+async def shelf_state(session: AsyncSession, *, book_id: uuid.UUID, day: date) -> ShelfState:
+    """Whether a book in the catalog is out on `day`, and its stock; BookNotFoundError when no
+    live book has this id. Read without a lock: checkout checks again under one."""
+    statement = select(Book.stock, Book.release_date).where(
+        Book.id == book_id, Book.deleted_at.is_(None)
+    )
+    connection = await session.connection()
+    row = (await connection.execute(statement)).one_or_none()
+    if row is None:
+        raise BookNotFoundError()
+    return ShelfState(stock=row.stock, released=is_released(row.release_date, day))
