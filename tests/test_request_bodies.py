@@ -14,8 +14,8 @@ from functions.users.app import handler as users_handler
 from shared.auth.tokens import create_access_token
 from shared.db.base import new_id
 from tests.books.helpers import HOBBIT
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient, LambdaResponse, invoke
-from tests.users.db import sql
 from tests.users.helpers import PASSWORD
 
 REGISTER = {"email": "ann@example.org", "password": PASSWORD, "full_name": "Ann Example"}

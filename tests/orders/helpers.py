@@ -7,7 +7,7 @@ from typing import Any
 
 from functions.cart.app import handler as cart_handler
 from tests.support.accounts import Account, make_book, stock_of
-from tests.support.databases import fetch, run
+from tests.support.databases import row_count, sql
 from tests.support.lambda_client import LambdaClient, LambdaResponse
 
 
@@ -34,10 +34,10 @@ class Shop:
         return stock_of(self.database_url, book_id)
 
     def sql(self, statement: str, *args: Any) -> list[Any]:
-        return run(fetch(self.database_url, statement, *args))
+        return sql(self.database_url, statement, *args)
 
     def count(self, table: str) -> int:
-        return int(self.sql(f"SELECT count(*) AS n FROM {table}")[0]["n"])
+        return row_count(self.database_url, table)
 
     def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         rows = self.sql("SELECT type, payload FROM outbox_events ORDER BY id")

@@ -10,7 +10,7 @@ from bookstore.events import scheduled_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.prebooks.app import handler
 from tests.support.accounts import Account, make_book, stock_of
-from tests.support.databases import fetch, run
+from tests.support.databases import row_count, sql
 from tests.support.lambda_client import LambdaClient
 
 NEXT_MONTH = datetime.now(UTC).date() + timedelta(days=30)
@@ -57,10 +57,10 @@ class Shelf:
         return [rows[prebook["id"]] for prebook in prebooks]
 
     def sql(self, statement: str, *args: Any) -> list[Any]:
-        return run(fetch(self.database_url, statement, *args))
+        return sql(self.database_url, statement, *args)
 
     def count(self, table: str) -> int:
-        return int(self.sql(f"SELECT count(*) AS n FROM {table}")[0]["n"])
+        return row_count(self.database_url, table)
 
     def event_types(self) -> list[str]:
         return [row["type"] for row in self.sql("SELECT type FROM outbox_events ORDER BY id")]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from functions.users.app import handler
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient, LambdaResponse
 from tests.support.logs import CapturedLogs, captured_logs
-from tests.users.db import sql
 from tests.users.helpers import PASSWORD, login, register
 
 client = LambdaClient(handler)

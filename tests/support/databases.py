@@ -285,3 +285,12 @@ class SessionDatabase:
 
     def drop(self) -> None:
         drop_database(self.server_url, self.name)
+
+
+def sql(database_url: str, statement: str, *args: Any) -> list[asyncpg.Record]:
+    """Direct SQL on a test's database, to set up states no route creates and to look behind them."""
+    return run(fetch(database_url, statement, *args))
+
+
+def row_count(database_url: str, table: str) -> int:
+    return int(sql(database_url, f"SELECT count(*) AS n FROM {table}")[0]["n"])

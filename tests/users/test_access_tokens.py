@@ -4,8 +4,8 @@ token from a login sent as one. The shared dependency's own attacks are in
 
 from __future__ import annotations
 
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient
-from tests.users.db import sql
 from tests.users.helpers import signed_up
 
 

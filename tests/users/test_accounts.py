@@ -5,8 +5,8 @@ from datetime import datetime
 
 import pytest
 
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient
-from tests.users.db import sql
 from tests.users.helpers import NEW_PASSWORD, PASSWORD, login, register, signed_up
 
 

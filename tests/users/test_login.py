@@ -6,8 +6,8 @@ import time
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from functions.users import passwords
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient
-from tests.users.db import sql
 from tests.users.helpers import PASSWORD, login, register
 
 INVALID_CREDENTIALS = {"detail": "Invalid email or password", "code": "AUTH_INVALID_CREDENTIALS"}

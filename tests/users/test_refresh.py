@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from functions.users.refresh_tokens import token_digest
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient, LambdaResponse
-from tests.users.db import sql
 from tests.users.helpers import login, register, signed_up
 
 

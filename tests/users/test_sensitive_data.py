@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from shared.settings import get_settings
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient, LambdaResponse
 from tests.support.logs import CapturedLogs, captured_logs
-from tests.users.db import sql
 from tests.users.helpers import NEW_PASSWORD, PASSWORD, login, register
 
 REJECTED_PASSWORD = "rejected-" + "x" * 130

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from shared.pagination import encode_cursor
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient
-from tests.users.db import sql
 from tests.users.helpers import PASSWORD, signed_up_admin
 
 VALID_REGISTER = {"email": "new@example.org", "password": PASSWORD, "full_name": "New Person"}
