@@ -52,11 +52,11 @@ def without_password(url: str) -> str:
 
 def is_unreachable(error: BaseException) -> bool:
     """Whether `error`, or an error it was raised from, says the database cannot be reached."""
-    from shared.db.availability import error_chain, is_database_unavailable
+    from shared.db.availability import driver_failure_reason, error_chain
 
-    return any(
-        isinstance(link, DatabaseUnavailableError) or is_database_unavailable(link)
-        for link in error_chain(error)
+    # Every error here came from talking to the database, so a bare OSError is about it too.
+    return any(isinstance(link, DatabaseUnavailableError) for link in error_chain(error)) or (
+        driver_failure_reason(error) is not None
     )
 
 

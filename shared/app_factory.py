@@ -14,7 +14,11 @@ from shared.json_body import (
     document_unsupported_media_type,
     require_json_content_type,
 )
-from shared.middleware import RequestContextMiddleware, UnhandledErrorMiddleware
+from shared.middleware import (
+    InvocationDeadlineMiddleware,
+    RequestContextMiddleware,
+    UnhandledErrorMiddleware,
+)
 from shared.version import __version__
 
 _COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -53,5 +57,6 @@ def create_app(
     install_error_handlers(app)
     # Added last is outermost: request context wraps the 500 fallback so every answer has an id.
     app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(InvocationDeadlineMiddleware)
     app.add_middleware(RequestContextMiddleware)
     return app

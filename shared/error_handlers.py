@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from shared.db.availability import is_database_unavailable
+from shared.db.availability import DatabaseUnavailableError, unavailable_reason
 from shared.errors import AppError, ServiceUnavailableError, validation_error_body
 from shared.json_body import undecodable_body_error
 from shared.middleware import INTERNAL_ERROR_BODY
@@ -35,8 +35,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(SQLAlchemyError, _database_error)
-    app.add_exception_handler(OSError, _database_error)
-    app.add_exception_handler(TimeoutError, _database_error)
+    app.add_exception_handler(DatabaseUnavailableError, _database_error)
 
 
 def render(error: AppError) -> JSONResponse:
@@ -71,8 +70,9 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _database_error(request: Request, error: Exception) -> JSONResponse:
-    if is_database_unavailable(error):
-        logger.warning("database unavailable", error_type=type(error).__name__)
+    reason = unavailable_reason(error)
+    if reason is not None:
+        logger.warning("database unavailable", reason=reason, error=type(error).__name__)
         return render(_DATABASE_UNAVAILABLE)
     logger.exception("unhandled error")
     return JSONResponse(INTERNAL_ERROR_BODY, status_code=500)

@@ -8,7 +8,9 @@ from typing import Any, cast
 
 from mangum import Mangum
 
+from shared.deadline import invocation_deadline
 from shared.observability import logger, metrics, traced
+from shared.settings import get_settings
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -36,6 +38,11 @@ def create_handler(app: Any) -> LambdaHandler:
         # Something else in the process (a test, Alembic's asyncio.run) may have swapped the
         # current loop out; Mangum runs on whatever is current.
         process_event_loop()
-        return dict(asgi_handler(event, context))
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        if remaining is None:
+            return dict(asgi_handler(event, context))
+        reserve = get_settings().invocation_reserve_seconds
+        with invocation_deadline(remaining() / 1000, reserve):
+            return dict(asgi_handler(event, context))
 
     return traced(cast(LambdaHandler, handler))

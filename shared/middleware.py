@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.deadline import seconds_left
+from shared.errors import ServiceUnavailableError
 from shared.observability import logger, record_response_status
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -82,7 +86,47 @@ class UnhandledErrorMiddleware:
             await send_json(send, 500, INTERNAL_ERROR_BODY)
 
 
-async def send_json(send: Send, status: int, body: dict[str, str]) -> None:
+class InvocationDeadlineMiddleware:
+    """Answers 503 itself when a request is still running at the invocation's deadline (see
+    `shared.deadline`), rather than let Lambda's timeout kill it mid-flight.
+
+    Each database step already keeps to its own budget; this is the backstop for the sum of them
+    (several slow statements in one request). The request is cancelled: an open transaction rolls
+    back with its connection, which is discarded.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        left = seconds_left()
+        if scope["type"] != "http" or left is None:
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            async with asyncio.timeout(max(left, 0)) as budget:
+                await self.app(scope, receive, tracking_send)
+        except TimeoutError:
+            if not budget.expired() or response_started:
+                raise
+            logger.error("request cancelled at the invocation deadline", path=scope["path"])
+            error = ServiceUnavailableError(
+                "The request ran out of time, try again shortly", code="SERVICE_UNAVAILABLE"
+            )
+            await send_json(send, error.status_code, error.body(), error.headers)
+
+
+async def send_json(
+    send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
     payload = json.dumps(body).encode()
     await send(
         {
@@ -91,6 +135,10 @@ async def send_json(send: Send, status: int, body: dict[str, str]) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
+                *(
+                    (name.lower().encode(), value.encode())
+                    for name, value in (headers or {}).items()
+                ),
             ],
         }
     )

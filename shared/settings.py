@@ -33,9 +33,15 @@ class Settings(BaseSettings):
 
     db_pool_size: int = Field(default=1, ge=1, le=50)
     db_pool_timeout: float = Field(default=5.0, gt=0)
-    db_connect_timeout: float = Field(default=5.0, gt=0)
-    db_command_timeout: float = Field(default=10.0, gt=0)
+    # The worst request pays a ping, a connect and a statement: together they must fit in the
+    # function's timeout less the reserve below (template.yaml's Timeout; a test checks both).
+    db_connect_timeout: float = Field(default=3.0, gt=0)
+    db_command_timeout: float = Field(default=8.0, gt=0)
+    db_ping_timeout: float = Field(default=1.0, gt=0)
     db_idle_revalidate_seconds: float = Field(default=60.0, ge=0)
+    # Kept back at the end of each invocation to answer our own 503 and close connections before
+    # Lambda's timeout cuts the function off (see shared.deadline).
+    invocation_reserve_seconds: float = Field(default=3.0, ge=0)
     db_sslmode: Literal["disable", "prefer", "require", "verify-ca", "verify-full"] = "prefer"
     db_proxy_mode: bool = False
 

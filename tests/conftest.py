@@ -32,8 +32,14 @@ from tests.support.databases import (
 )
 
 # Fixtures any test may ask for: `aws`, `bus` and `spy` (a moto EventBridge), `customer` and
-# `admin` (accounts with their access tokens), `process_pool` (warm processes for races).
-pytest_plugins = ("tests.support.eventbridge", "tests.support.accounts", "tests.support.races")
+# `admin` (accounts with their access tokens), `process_pool` (warm processes for races),
+# `disposable_postgres` (a server of the tests' own, for faults).
+pytest_plugins = (
+    "tests.support.eventbridge",
+    "tests.support.accounts",
+    "tests.support.races",
+    "tests.support.disposable_postgres",
+)
 
 
 @pytest.fixture(autouse=True)

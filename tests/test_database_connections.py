@@ -11,6 +11,7 @@ from moto import mock_aws
 from pydantic import SecretStr, ValidationError
 from sqlalchemy.engine import make_url
 
+from bookstore.template import functions, http_routes, load_template
 from functions.health.app import handler
 from shared.aws_secrets import clear_secret_cache
 from shared.db.engine import connect_args
@@ -118,3 +119,20 @@ def test_proxy_mode_serves_requests(database_url: str, monkeypatch: pytest.Monke
     responses = [client.get("/health/ready").status_code for _ in range(3)]
 
     assert responses == [200, 200, 200]
+
+
+def test_the_database_timeouts_fit_in_every_http_functions_timeout_with_the_reserve_to_spare() -> (
+    None
+):
+    template = load_template()
+    http_functions = {route.function for route in http_routes(template)}
+
+    for logical_id, function in functions(template).items():
+        if logical_id not in http_functions:
+            continue
+        configured = {name.lower(): value for name, value in function.environment.items()}
+        settings = Settings.model_validate(configured)
+        # The worst request: its idle connection is pinged and does not answer, a new one is
+        # opened, then one statement runs to its limit; the reserve answers and closes.
+        worst = settings.db_ping_timeout + settings.db_connect_timeout + settings.db_command_timeout
+        assert worst + settings.invocation_reserve_seconds <= function.timeout, logical_id

@@ -55,7 +55,26 @@ async def slow_query(session: SessionDep) -> dict[str, int]:
     return {"slept": 3}
 
 
-client = LambdaClient(create_handler(create_app("probe", router, title="probe")))
+@router.get("/slow-steps")
+async def slow_steps(session: SessionDep) -> dict[str, int]:
+    # Each statement keeps within the command timeout; together they outlast the invocation.
+    for _ in range(6):
+        await session.execute(text("SELECT pg_sleep(1)"))
+    return {"slept": 6}
+
+
+@router.get("/disk")
+async def missing_file() -> None:
+    raise FileNotFoundError(2, "No such file or directory", "/var/task/catalog.json")
+
+
+@router.get("/upstream")
+async def upstream_timeout() -> None:
+    raise TimeoutError("the payment provider did not answer")
+
+
+handler = create_handler(create_app("probe", router, title="probe"))
+client = LambdaClient(handler)
 
 
 def test_an_unexpected_exception_is_a_500_with_exactly_the_generic_body(
@@ -181,6 +200,38 @@ def test_a_statement_past_the_command_timeout_is_a_503_not_a_hang(
 
     assert response.status_code == 503
     assert response.json()["code"] == "SERVICE_UNAVAILABLE"
+
+
+@pytest.mark.parametrize("path", ["/probe/disk", "/probe/upstream"])
+def test_an_os_error_or_timeout_that_is_not_the_databases_is_a_500_not_a_503(path: str) -> None:
+    with captured_logs() as logs:
+        response = client.get(path)
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error", "code": "INTERNAL_ERROR"}
+    assert "database unavailable" not in logs.text
+
+
+def test_a_request_still_running_at_the_invocation_deadline_answers_its_own_503(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INVOCATION_RESERVE_SECONDS", "3")
+    point_settings_at(database_url, monkeypatch)
+    # Lambda would stop the function at 5 s; the request must have answered by 2 s.
+    short_lived = LambdaClient(handler, timeout_seconds=5)
+
+    with captured_logs() as logs:
+        response = short_lived.get("/probe/slow-steps")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The request ran out of time, try again shortly",
+        "code": "SERVICE_UNAVAILABLE",
+    }
+    assert response.headers["retry-after"] == "5"
+    assert response.headers["x-request-id"]
+    assert "request cancelled at the invocation deadline" in logs.text
+    assert short_lived.get("/probe/db").json() == {"one": 1}
 
 
 @pytest.mark.parametrize(("disabled", "sdk_loaded"), [("true", False), ("false", True)])

@@ -61,7 +61,10 @@ def test_health_db_is_503_db_unavailable_when_the_database_is_unreachable(
     response = client.get("/health/db")
 
     assert response.status_code == 503
-    assert response.json() == {"detail": "The database is unreachable", "code": "DB_UNAVAILABLE"}
+    assert response.json() == {
+        "detail": "The database is unavailable: it cannot be reached",
+        "code": "DB_UNAVAILABLE",
+    }
     assert response.headers["retry-after"]
 
 

@@ -5,35 +5,39 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.availability import is_database_unavailable
+from shared.db.availability import unavailable_reason
 from shared.db.schema import SCHEMA_HEAD
 from shared.errors import ServiceUnavailableError
+from shared.observability import logger
 
 
 class DatabaseUnreachable(Exception):
-    pass
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 async def measure_round_trip_ms(session: AsyncSession) -> float:
     started = time.perf_counter()
     try:
         await session.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError, TimeoutError) as error:
-        if is_database_unavailable(error):
-            raise DatabaseUnreachable from error
-        raise
+    except Exception as error:
+        reason = unavailable_reason(error)
+        if reason is None:
+            raise
+        logger.warning("database unavailable", reason=reason, error=type(error).__name__)
+        raise DatabaseUnreachable(reason) from error
     return round((time.perf_counter() - started) * 1000, 3)
 
 
 async def check_database(session: AsyncSession) -> float:
     try:
         return await measure_round_trip_ms(session)
-    except DatabaseUnreachable:
+    except DatabaseUnreachable as unreachable:
         raise ServiceUnavailableError(
-            "The database is unreachable", code="DB_UNAVAILABLE"
+            f"The database is unavailable: {unreachable.reason}", code="DB_UNAVAILABLE"
         ) from None
 
 
@@ -41,8 +45,8 @@ async def check_readiness(session: AsyncSession) -> str:
     """The schema revision, when the database answers and is at the migrations' head."""
     try:
         await measure_round_trip_ms(session)
-    except DatabaseUnreachable:
-        raise _not_ready("The database is unreachable") from None
+    except DatabaseUnreachable as unreachable:
+        raise _not_ready(f"The database is unavailable: {unreachable.reason}") from None
     revision = await _schema_revision(session)
     if revision is None:
         raise _not_ready("The database schema has not been migrated")

@@ -1,20 +1,39 @@
-"""Telling database errors apart: unreachable or too slow (503), credentials refused (re-read the
-secret), everything else."""
+"""Telling database errors apart: the database cannot serve us now (503, and why), credentials
+refused (re-read the secret), everything else (a bug: 500)."""
 
 from __future__ import annotations
 
 import asyncpg
 from sqlalchemy import exc
 
-_UNAVAILABLE_DRIVER_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    TimeoutError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.ConnectionDoesNotExistError,
-    asyncpg.InterfaceError,
-    asyncpg.QueryCanceledError,
-    asyncpg.AdminShutdownError,
+
+class DatabaseUnavailableError(Exception):
+    """The database cannot serve this request now; `reason` says why, in words fit for a log line
+    and a readiness probe (never a host name, a user or a password)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"database unavailable: {reason}")
+        self.reason = reason
+
+
+# Most specific first: asyncpg's classes inherit from one another.
+_REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
+    (asyncpg.InvalidPasswordError, "it refused the login (password)"),  # 28P01
+    (asyncpg.InvalidAuthorizationSpecificationError, "it refused the login"),  # 28000: pg_hba, role
+    (asyncpg.InvalidCatalogNameError, "the database does not exist"),  # 3D000
+    (asyncpg.TooManyConnectionsError, "it has no connection slot free"),  # 53300
+    (asyncpg.CannotConnectNowError, "it is starting up or shutting down"),  # 57P03
+    (asyncpg.ReadOnlySQLTransactionError, "it is read-only (failover in progress)"),  # 25006
+    (
+        (asyncpg.AdminShutdownError, asyncpg.CrashShutdownError),  # 57P01, 57P02
+        "it closed the connection (restart or failover)",
+    ),
+    (asyncpg.QueryCanceledError, "a statement ran past its time limit"),  # 57014
+    (asyncpg.ConnectionDoesNotExistError, "the connection was lost"),
+    (asyncpg.InterfaceError, "the connection was lost"),
+    (exc.TimeoutError, "no pooled connection came free in time"),
+    (TimeoutError, "it did not answer in time"),
+    (OSError, "it cannot be reached"),
 )
 _AUTHENTICATION_FAILURES: tuple[type[BaseException], ...] = (
     asyncpg.InvalidPasswordError,  # 28P01
@@ -43,14 +62,31 @@ def is_authentication_failure(error: BaseException) -> bool:
     return any(isinstance(link, _AUTHENTICATION_FAILURES) for link in error_chain(error))
 
 
+def driver_failure_reason(error: BaseException) -> str | None:
+    """Why the database cannot serve us, for an error raised while talking to it (connecting, or
+    running a statement), else None: a constraint violation or a syntax error is a bug or bad
+    input, not unavailability. Only errors from the database path may be asked about: an
+    `OSError` or `TimeoutError` from anywhere else would be misread."""
+    for link in error_chain(error):
+        if isinstance(link, DatabaseUnavailableError):
+            return link.reason
+        for kinds, reason in _REASONS:
+            if isinstance(link, kinds):
+                return reason
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return "the connection was lost"
+    return None
+
+
+def unavailable_reason(error: BaseException) -> str | None:
+    """Why the database cannot serve this request, for an error that reached a request's error
+    handler, else None. Bare `OSError`s and `TimeoutError`s are not asked about: the engine turns
+    the database's own into `DatabaseUnavailableError` or a SQLAlchemy error, so a bare one came
+    from elsewhere (a file, another service) and is a 500."""
+    if isinstance(error, DatabaseUnavailableError | exc.SQLAlchemyError):
+        return driver_failure_reason(error)
+    return None
+
+
 def is_database_unavailable(error: BaseException) -> bool:
-    if isinstance(error, exc.TimeoutError):  # no pooled connection came free in time
-        return True
-    if isinstance(error, exc.DBAPIError):
-        if error.connection_invalidated:
-            return True
-        cause = error.orig.__cause__ if error.orig is not None else None
-        return isinstance(error.orig, _UNAVAILABLE_DRIVER_ERRORS) or isinstance(
-            cause, _UNAVAILABLE_DRIVER_ERRORS
-        )
-    return isinstance(error, _UNAVAILABLE_DRIVER_ERRORS)
+    return unavailable_reason(error) is not None

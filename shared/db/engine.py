@@ -1,12 +1,13 @@
 """One engine per process, created on first use.
 
 A Lambda execution environment serves one request at a time and may be frozen for minutes between
-requests, so the pool is small, never overflows, and a connection that sat idle past a threshold is
-re-validated at checkout instead of pinging before every request.
+requests, so the pool is small, never overflows, and a connection is checked at checkout (for free,
+and with a ping only after it sat idle past a threshold) instead of pinging before every request.
 """
 
 from __future__ import annotations
 
+import select
 import time
 from typing import Any
 
@@ -20,9 +21,16 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.util import await_
 
-from shared.db.availability import error_chain, is_authentication_failure
+from shared.db.availability import (
+    DatabaseUnavailableError,
+    driver_failure_reason,
+    error_chain,
+    is_authentication_failure,
+)
 from shared.db.url import Credentials, resolve_database_url, secret_credentials
+from shared.deadline import within_budget
 from shared.observability import logger
 from shared.settings import Settings, get_settings
 
@@ -61,73 +69,147 @@ def create_engine(settings: Settings) -> AsyncEngine:
         hide_parameters=True,
         connect_args=connect_args(settings),
     )
-    _revalidate_idle_connections(engine, settings.db_idle_revalidate_seconds)
-    _drop_row_values_from_errors(engine)
-    if secret_credentials(settings) is not None:
-        _connect_with_current_secret(engine, settings)
+    _connect_within_budget(engine, settings)
+    _check_connections_at_checkout(engine, settings)
+    _classify_statement_errors(engine)
     return engine
 
 
-def _connect_with_current_secret(engine: AsyncEngine, settings: Settings) -> None:
-    """Each new connection logs in with the secret as it is now (cached for minutes), so a rotated
-    password reaches a warm environment without a new engine. Refused credentials are re-read
-    from Secrets Manager once, at once, and the connection tried again."""
+def _connect_within_budget(engine: AsyncEngine, settings: Settings) -> None:
+    """Each connect waits no longer than the invocation has left, and a database that cannot
+    serve the login (down, refusing it, read-only, full) raises `DatabaseUnavailableError`."""
 
     @event.listens_for(engine.sync_engine, "do_connect")
     def _connect(
         dialect: Dialect, record: ConnectionPoolEntry, cargs: list[Any], cparams: dict[str, Any]
     ) -> Any:
-        credentials = secret_credentials(settings)
         try:
-            return _connect_as(dialect, cargs, cparams, credentials)
+            return _log_in(dialect, cargs, cparams, settings)
         except Exception as error:
-            if not is_authentication_failure(error):
+            reason = driver_failure_reason(error)
+            if reason is None:
                 raise
-        logger.warning("database credentials refused; reading the secret again")
-        return _connect_as(dialect, cargs, cparams, secret_credentials(settings, force_fetch=True))
+            raise DatabaseUnavailableError(reason) from error
+
+
+def _log_in(dialect: Dialect, cargs: list[Any], cparams: dict[str, Any], settings: Settings) -> Any:
+    """With the secret's credentials as they are now (cached for minutes), so a rotated password
+    reaches a warm environment without a new engine; refused ones are re-read once, at once."""
+    credentials = secret_credentials(settings)
+    try:
+        return _connect_as(dialect, cargs, cparams, credentials, settings)
+    except Exception as error:
+        if credentials is None or not is_authentication_failure(error):
+            raise
+    logger.warning("database credentials refused; reading the secret again")
+    fresh = secret_credentials(settings, force_fetch=True)
+    return _connect_as(dialect, cargs, cparams, fresh, settings)
 
 
 def _connect_as(
-    dialect: Dialect, cargs: list[Any], cparams: dict[str, Any], credentials: Credentials | None
+    dialect: Dialect,
+    cargs: list[Any],
+    cparams: dict[str, Any],
+    credentials: Credentials | None,
+    settings: Settings,
 ) -> Any:
-    if credentials is None:
-        return dialect.connect(*cargs, **cparams)
+    timeout = within_budget(settings.db_connect_timeout)
+    if timeout <= 0:
+        raise DatabaseUnavailableError("no time left in this invocation to connect")
     # A copy: `cparams` is shared by every connection the pool will make.
-    params = {**cparams, "user": credentials.username, "password": credentials.password}
+    params = {**cparams, "timeout": timeout}
+    if credentials is not None:
+        params |= {"user": credentials.username, "password": credentials.password}
     return dialect.connect(*cargs, **params)
 
 
-def _drop_row_values_from_errors(engine: AsyncEngine) -> None:
-    """PostgreSQL's DETAIL quotes row values ("Failing row contains (...)", "Key (email)=(...)");
-    the driver's error prints it, and a logged traceback prints the driver's error."""
-
+def _classify_statement_errors(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "handle_error")
-    def _drop_detail(context: ExceptionContext) -> None:
-        for link in error_chain(context.original_exception):
+    def _classify(context: ExceptionContext) -> BaseException | None:
+        original = context.original_exception
+        chain = error_chain(original)
+        for link in chain:
+            # PostgreSQL's DETAIL quotes row values ("Failing row contains (...)",
+            # "Key (email)=(...)"); the driver's error prints it, a logged traceback prints that.
             if isinstance(link, asyncpg.PostgresError):
                 link.detail = None
+        if any(isinstance(link, asyncpg.ReadOnlySQLTransactionError) for link in chain):
+            # A failover in progress: the writer's address will soon name the new primary, which
+            # only a new connection reaches. Drop this one, keep the pool.
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False
+        if isinstance(original, OSError | TimeoutError):
+            # The driver's own timeout or socket error, which SQLAlchemy does not wrap. The server
+            # may be hung: close the socket now (a polite close would wait on it) and never
+            # hand this connection out again.
+            _abort(context)
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False
+            reason = driver_failure_reason(original) or "the connection failed"
+            return DatabaseUnavailableError(reason)
+        return None
 
 
-def _revalidate_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
+def _abort(context: ExceptionContext) -> None:
+    connection = context.connection
+    if connection is None or connection.invalidated:
+        return
+    driver = connection.connection.driver_connection
+    if driver is not None:
+        driver.terminate()
+
+
+def _check_connections_at_checkout(engine: AsyncEngine, settings: Settings) -> None:
+    """A connection is checked before a request's first statement, so a dead one is replaced
+    invisibly rather than failing the request; nothing has run on it yet, so nothing can run twice.
+
+    Free check, every time: did the server close it while it sat in the pool (a restart, a
+    failover, an idle timeout, `pg_terminate_backend`)? The server says so on the socket, which
+    is then readable although we asked nothing. One round trip, only after `idle_seconds`: does
+    it still answer (a NAT or a frozen environment can drop a connection without a word)? That
+    ping gets a short timeout of its own, taken from the time the invocation has left.
+    """
     pool = engine.sync_engine.pool
-    dialect = engine.sync_engine.dialect
 
     @event.listens_for(pool, "checkin")
     def _mark_idle(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
 
     @event.listens_for(pool, "checkout")
-    def _ping_if_idle_too_long(
+    def _check(
         dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
     ) -> None:
+        driver = dbapi_connection.driver_connection
+        if _closed_by_server(driver):
+            driver.terminate()
+            # The pool discards this connection and checks out a fresh one.
+            raise exc.DisconnectionError("the server closed this idle connection")
         idle_since = record.info.get(_IDLE_SINCE)
-        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+        if (
+            idle_since is None
+            or time.monotonic() - idle_since < settings.db_idle_revalidate_seconds
+        ):
             return
         try:
-            dialect.do_ping(dbapi_connection)
+            # Simple-query protocol, outside a transaction: safe behind a transaction pooler.
+            await_(driver.execute(";", timeout=within_budget(settings.db_ping_timeout)))
         except Exception as error:
-            # The pool discards this connection and checks out a fresh one.
-            raise exc.DisconnectionError("idle connection is gone") from error
+            driver.terminate()
+            raise exc.DisconnectionError("the idle connection did not answer") from error
+
+
+def _closed_by_server(driver: Any) -> bool:
+    if driver.is_closed():
+        return True
+    transport = getattr(driver, "_transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None:
+        return False
+    # Nothing was asked on an idle connection, so anything to read is the server's goodbye
+    # (an ErrorResponse such as 57P01, then end of file).
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def get_engine() -> AsyncEngine:

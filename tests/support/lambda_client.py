@@ -22,8 +22,15 @@ class LambdaResponse:
         return json.loads(self.body)
 
 
-def invoke(handler: LambdaHandler, event: dict[str, Any]) -> LambdaResponse:
-    raw = handler(event, LocalLambdaContext())
+def invoke(
+    handler: LambdaHandler, event: dict[str, Any], *, timeout_seconds: float | None = None
+) -> LambdaResponse:
+    context = (
+        LocalLambdaContext()
+        if timeout_seconds is None
+        else LocalLambdaContext(timeout_seconds=timeout_seconds)
+    )
+    raw = handler(event, context)
     body = raw.get("body") or ""
     if raw.get("isBase64Encoded"):
         body = base64.b64decode(body).decode()
@@ -34,9 +41,17 @@ def invoke(handler: LambdaHandler, event: dict[str, Any]) -> LambdaResponse:
 
 
 class LambdaClient:
-    def __init__(self, handler: LambdaHandler, *, payload_version: str = "2.0") -> None:
+    def __init__(
+        self,
+        handler: LambdaHandler,
+        *,
+        payload_version: str = "2.0",
+        timeout_seconds: float | None = None,
+    ) -> None:
+        """`timeout_seconds`: the function timeout each invocation's context reports."""
         self.handler = handler
         self.payload_version = payload_version
+        self.timeout_seconds = timeout_seconds
 
     def request(
         self,
@@ -60,7 +75,7 @@ class LambdaClient:
             event = rest_api_event(method, path, query=query, headers=headers, body=body)
         else:
             event = http_api_event(method, path, query=query, headers=headers, body=body)
-        return invoke(self.handler, event)
+        return invoke(self.handler, event, timeout_seconds=self.timeout_seconds)
 
     def get(self, path: str, **kwargs: Any) -> LambdaResponse:
         return self.request("GET", path, **kwargs)
