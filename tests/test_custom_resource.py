@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -10,11 +11,12 @@ from typing import Any
 import pytest
 
 from bookstore.lambda_context import LocalLambdaContext
-from functions.migrations import custom_resource
+from functions.migrations import custom_resource, runner
 from functions.migrations.app import handler
 from shared.db.schema import SCHEMA_HEAD
 from tests.support.cloudformation import ResponseCatcher
 from tests.support.databases import point_settings_at
+from tests.support.logs import captured_logs
 
 
 @pytest.fixture
@@ -98,3 +100,40 @@ def test_a_response_is_sent_before_the_function_would_time_out(
     [response] = catcher.responses
     assert response["Status"] == "FAILED"
     assert "timed out" in response["Reason"]
+
+
+def test_a_response_the_url_refuses_at_first_is_delivered_on_a_later_attempt(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(custom_resource, "_RETRY_PAUSE_SECONDS", 0.05)
+    flaky = ResponseCatcher(failures=2)
+    try:
+        handler(cloudformation_event("Create", flaky.url), LocalLambdaContext(timeout_seconds=300))
+    finally:
+        flaky.close()
+
+    assert flaky.refused == 2
+    [response] = flaky.responses
+    assert response["Status"] == "SUCCESS"
+
+
+def test_an_unreachable_response_url_is_logged_and_the_migration_still_applies(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(custom_resource, "_RETRY_PAUSE_SECONDS", 0.05)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        unreachable = f"http://127.0.0.1:{closed.getsockname()[1]}/response?signature=s3cr3t"
+
+    with captured_logs() as logs:
+        answer = handler(
+            cloudformation_event("Create", unreachable), LocalLambdaContext(timeout_seconds=300)
+        )
+
+    assert answer == {"RequestType": "Create"}
+    assert runner.run("current").current == SCHEMA_HEAD
+    messages = [line["message"] for line in logs.lines]
+    assert messages.count("custom resource response not delivered") == 3
+    assert any(message.startswith("CloudFormation was never told") for message in messages)
+    assert "migration failed" not in messages
+    assert "s3cr3t" not in logs.text

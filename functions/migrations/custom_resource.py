@@ -7,8 +7,10 @@ the resource's ServiceTimeout. So: answer on success, on failure (with a readabl
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +20,9 @@ from shared.observability import logger
 PHYSICAL_RESOURCE_ID = "bookstore-schema-migrations"
 _SAFETY_MARGIN_MS = 10_000
 _MAX_REASON = 3_000
+_DELIVERY_ATTEMPTS = 3
+_DELIVERY_TIMEOUT_SECONDS = 10
+_RETRY_PAUSE_SECONDS = 1.0
 
 
 class Responder:
@@ -44,9 +49,40 @@ class Responder:
             "NoEcho": False,
             "Data": data or {},
         }
-        put_response(self._event["ResponseURL"], body)
-        logger.info("custom resource response sent", status=status)
+        if deliver(self._event["ResponseURL"], body):
+            logger.info("custom resource response sent", status=status)
         return True
+
+
+def deliver(
+    url: str,
+    body: dict[str, Any],
+    *,
+    attempts: int = _DELIVERY_ATTEMPTS,
+    pause_seconds: float | None = None,
+) -> bool:
+    """PUT the response, retrying what S3 and networks do now and then (a 5xx, a reset).
+
+    Never raises: a migration that worked must not be reported as failed because its answer
+    could not be delivered. The log is then the only witness, so it says what CloudFormation
+    will do (the URL is not logged: it is a pre-signed credential)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            put_response(url, body)
+            return True
+        except (OSError, http.client.HTTPException) as error:  # URLError is an OSError
+            logger.warning(
+                "custom resource response not delivered", attempt=attempt, error=str(error)[:200]
+            )
+        if attempt < attempts:
+            time.sleep((_RETRY_PAUSE_SECONDS if pause_seconds is None else pause_seconds) * attempt)
+    logger.error(
+        "CloudFormation was never told the outcome; the stack waits until the resource's "
+        "ServiceTimeout, then fails",
+        status=body["Status"],
+        attempts=attempts,
+    )
+    return False
 
 
 def put_response(url: str, body: dict[str, Any]) -> None:
@@ -57,7 +93,7 @@ def put_response(url: str, body: dict[str, Any]) -> None:
         method="PUT",
         headers={"Content-Type": "", "Content-Length": str(len(payload))},
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=_DELIVERY_TIMEOUT_SECONDS) as response:  # noqa: S310
         response.read()
 
 

@@ -11,15 +11,22 @@ from typing import Any
 class ResponseCatcher:
     """Stands in for the pre-signed S3 URL CloudFormation waits on."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, failures: int = 0) -> None:
+        """`failures`: how many PUTs are answered 503 (as S3 now and then does) before one is kept."""
         self.responses: list[dict[str, Any]] = []
+        self.refused = 0
         catcher = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_PUT(self) -> None:
                 length = int(self.headers["content-length"])
-                catcher.responses.append(json.loads(self.rfile.read(length)))
-                self.send_response(200)
+                payload = json.loads(self.rfile.read(length))
+                if catcher.refused < failures:
+                    catcher.refused += 1
+                    self.send_response(503)
+                else:
+                    catcher.responses.append(payload)
+                    self.send_response(200)
                 self.send_header("content-length", "0")
                 self.end_headers()
 
