@@ -4,18 +4,30 @@
 from __future__ import annotations
 
 import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 
 from functions.books.app import handler as books_handler
+from functions.cart.app import handler as cart_handler
 from functions.health.app import handler as health_handler
 from functions.migrations import runner
+from functions.orders.app import handler as orders_handler
+from functions.prebooks.app import handler as prebooks_handler
 from functions.users.app import handler as users_handler
+from functions.wishlist.app import handler as wishlist_handler
+from shared.db.base import new_id
+from shared.roles import Role
 from shared.settings import get_settings
+from tests.support.accounts import make_account, make_book
 from tests.support.databases import fetch, point_settings_at, run
 from tests.support.disposable_postgres import DisposablePostgres
-from tests.support.lambda_client import LambdaClient
+from tests.support.lambda_client import LambdaClient, LambdaResponse
 from tests.support.logs import captured_logs
+from tests.support.races import OpenTransaction
 
 pytestmark = pytest.mark.usefixtures("faulty_database")
 
@@ -42,8 +54,8 @@ def _migrated(_disposable_postgres_server: DisposablePostgres) -> str:
 def faulty_database(
     disposable_postgres: DisposablePostgres, _migrated: str, monkeypatch: pytest.MonkeyPatch
 ) -> DisposablePostgres:
-    """The process uses the disposable server's migrated database, emptied of users."""
-    disposable_postgres.sql("TRUNCATE users CASCADE", database="bookstore")
+    """The process uses the disposable server's migrated database, emptied of users and books."""
+    disposable_postgres.sql("TRUNCATE users, books CASCADE", database="bookstore")
     point_settings_at(_migrated, monkeypatch)
     return disposable_postgres
 
@@ -210,3 +222,182 @@ def test_a_frozen_database_gets_our_own_503_well_before_the_function_timeout(
     # answer with a bare 503 of its own).
     assert elapsed < FUNCTION_TIMEOUT_SECONDS - settings.invocation_reserve_seconds
     assert health.get("/health/db").status_code == 200
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What a write needs: an account, a book in stock, an upcoming book, a unique email."""
+
+    token: str
+    book: str
+    upcoming: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write of a function's, the table it adds a row to, and a read of the same function's."""
+
+    client: LambdaClient
+    method: str
+    path: Callable[[Scene], str]
+    body: Callable[[Scene], dict[str, object] | None]
+    table: str
+    read_path: str
+    status: int = 201
+    role: Role = "customer"
+    needs_cart_line: bool = False
+
+    def send(self, scene: Scene) -> LambdaResponse:
+        return self.client.request(
+            self.method, self.path(scene), json_body=self.body(scene), token=scene.token
+        )
+
+
+cart = LambdaClient(cart_handler, timeout_seconds=FUNCTION_TIMEOUT_SECONDS)
+orders = LambdaClient(orders_handler, timeout_seconds=FUNCTION_TIMEOUT_SECONDS)
+wishlist = LambdaClient(wishlist_handler, timeout_seconds=FUNCTION_TIMEOUT_SECONDS)
+prebooks = LambdaClient(prebooks_handler, timeout_seconds=FUNCTION_TIMEOUT_SECONDS)
+
+WRITES = {
+    "users": Write(
+        users,
+        "POST",
+        lambda _: "/auth/register",
+        lambda scene: {"email": scene.email, "password": PASSWORD, "full_name": "Ada"},
+        "users",
+        "/users/me",
+    ),
+    "books": Write(
+        books,
+        "POST",
+        lambda _: "/books",
+        lambda scene: {
+            "isbn": "9780306406157",
+            "title": "A new book",
+            "author": "Ann Author",
+            "genre": "Fiction",
+            "price": "9.99",
+        },
+        "books",
+        "/books",
+        role="admin",
+    ),
+    "cart": Write(
+        cart,
+        "PUT",
+        lambda scene: f"/cart/items/{scene.book}",
+        lambda _: {"quantity": 1},
+        "cart_items",
+        "/cart",
+        status=200,
+    ),
+    "orders": Write(
+        orders,
+        "POST",
+        lambda _: "/orders",
+        lambda _: None,
+        "orders",
+        "/orders",
+        needs_cart_line=True,
+    ),
+    "wishlist": Write(
+        wishlist,
+        "PUT",
+        lambda scene: f"/wishlist/{scene.book}",
+        lambda _: None,
+        "wishlist_items",
+        "/wishlist",
+    ),
+    "prebooks": Write(
+        prebooks,
+        "POST",
+        lambda _: "/prebooks",
+        lambda scene: {"book_id": scene.upcoming, "quantity": 1},
+        "prebooks",
+        "/prebooks",
+    ),
+}
+
+
+def set_scene(server: DisposablePostgres, write: Write) -> Scene:
+    url = server.url("bookstore")
+    account = make_account(url, write.role)
+    scene = Scene(
+        token=account.token,
+        book=make_book(url, stock=50),
+        upcoming=make_book(url, release_date=date.today() + timedelta(days=30)),
+        email=f"{new_id().hex}@example.com",
+    )
+    if write.needs_cart_line:
+        line = cart.put(f"/cart/items/{scene.book}", json_body={"quantity": 1}, token=scene.token)
+        assert line.status_code == 200
+    return scene
+
+
+def rows_in(server: DisposablePostgres, table: str) -> int:
+    query = f"SELECT count(*) AS n FROM {table}"
+    return int(run(fetch(server.admin_url("bookstore"), query))[0]["n"])
+
+
+def warm(write: Write, scene: Scene) -> None:
+    """The function has served a request, so its environment holds a pooled connection."""
+    assert write.client.get(write.read_path, token=scene.token).status_code == 200
+
+
+@pytest.mark.parametrize("function", list(WRITES))
+def test_every_function_serves_its_next_write_after_the_server_terminated_every_connection(
+    faulty_database: DisposablePostgres, function: str
+) -> None:
+    write = WRITES[function]
+    scene = set_scene(faulty_database, write)
+    warm(write, scene)
+    faulty_database.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'bookstore'"
+    )
+    time.sleep(0.1)
+
+    response = write.send(scene)
+
+    assert response.status_code == write.status, response.body
+
+
+@pytest.mark.parametrize("function", list(WRITES))
+def test_every_function_answers_503_while_the_database_is_down_writes_nothing_and_recovers(
+    faulty_database: DisposablePostgres, function: str
+) -> None:
+    write = WRITES[function]
+    scene = set_scene(faulty_database, write)
+    warm(write, scene)
+    rows_before = rows_in(faulty_database, write.table)
+    faulty_database.stop()
+
+    started = time.monotonic()
+    while_down = write.send(scene)
+    elapsed = time.monotonic() - started
+    faulty_database.start()
+
+    assert (while_down.status_code, while_down.json()["code"]) == (503, "SERVICE_UNAVAILABLE")
+    assert while_down.headers["retry-after"] == "5"
+    assert elapsed < get_settings().db_connect_timeout
+    assert rows_in(faulty_database, write.table) == rows_before
+    assert write.send(scene).status_code == write.status
+
+
+def test_an_order_blocked_by_another_sessions_lock_on_its_book_is_503_and_the_next_one_succeeds(
+    faulty_database: DisposablePostgres, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DB_COMMAND_TIMEOUT", "1")
+    get_settings.cache_clear()
+    write = WRITES["orders"]
+    scene = set_scene(faulty_database, write)
+    holder = OpenTransaction(faulty_database.admin_url("bookstore"))
+    holder.execute("SELECT 1 FROM books WHERE id = $1 FOR UPDATE", uuid.UUID(scene.book))
+
+    blocked = write.send(scene)
+    holder.rollback()
+    after = write.send(scene)
+
+    assert (blocked.status_code, blocked.json()["code"]) == (503, "SERVICE_UNAVAILABLE")
+    assert after.status_code == 201
+    assert rows_in(faulty_database, "orders") == 1

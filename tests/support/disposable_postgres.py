@@ -8,6 +8,7 @@ answers). One is started per pytest process, on first use.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -106,13 +107,16 @@ class DisposablePostgres:
 
     def freeze(self) -> None:
         """Every server process stops running: connections open and sockets accept, nothing answers."""
-        for process in self._processes():
-            process.send_signal(signal.SIGSTOP)
+        self._signal_all(signal.SIGSTOP)
 
     def thaw(self) -> None:
         if self.running:
-            for process in self._processes():
-                process.send_signal(signal.SIGCONT)
+            self._signal_all(signal.SIGCONT)
+
+    def _signal_all(self, signal_number: int) -> None:
+        for process in self._processes():
+            with contextlib.suppress(psutil.NoSuchProcess):  # a backend that just exited
+                process.send_signal(signal_number)
 
     def set_read_only(self, read_only: bool) -> None:
         """What a failover in progress looks like to a writer: SQLSTATE 25006 on every write."""
