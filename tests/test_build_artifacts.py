@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bookstore.template import functions, load_template
+from tests.import_allowlist import load_allowlist
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_ONLY = {
@@ -31,6 +36,10 @@ RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer"}
 HTTP_FUNCTIONS = {
     name for name, fn in functions(load_template()).items() if name != "MigrationsFunction"
 }
+X_RAY_SDK = {"aws_xray_sdk", "wrapt"}
+# A declared dependency of anyio that it imports only for a non-ASCII host name: no handler imports
+# it at cold start, yet the layer must have it.
+IMPORTED_ON_DEMAND = {"idna"}
 
 
 @pytest.fixture(scope="session")
@@ -50,11 +59,21 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def run_like_lambda(build_dir: Path, function: str, script: str, env: dict[str, str]) -> str:
-    """Python 3.13 with no site-packages: only /var/task (the function) and /opt/python (the layer)."""
+def run_like_lambda(
+    build_dir: Path,
+    function: str,
+    script: str,
+    env: dict[str, str],
+    layers: tuple[str, ...] = ("SharedLayer",),
+    runtime: Path | None = None,
+) -> str:
+    """Python 3.13 with no site-packages: only /var/task (the function), /opt/python (the layers)
+    and, when given, a folder standing in for the runtime's own packages (boto3 and its kin)."""
+    paths = [build_dir / function, *(build_dir / layer / "python" for layer in layers)]
     bootstrap = (
         "import sys; "
-        f"sys.path[:0] = [{str(build_dir / function)!r}, {str(build_dir / 'SharedLayer' / 'python')!r}]\n"
+        f"sys.path[:0] = {[str(path) for path in paths]!r}; "
+        f"sys.path += {[str(runtime)] if runtime else []!r}\n"
     )
     completed = subprocess.run(
         [sys.executable, "-I", "-S", "-B", "-c", bootstrap + script],
@@ -68,6 +87,20 @@ def run_like_lambda(build_dir: Path, function: str, script: str, env: dict[str, 
     return completed.stdout.strip().splitlines()[-1]
 
 
+def get_health(function: str) -> str:
+    """Script lines calling `handler` with GET /health as API Gateway sends it; the answer is `answer`."""
+    return f"""
+class Context:
+    function_name = {function!r}; memory_limit_in_mb = 512; aws_request_id = "smoke"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:smoke"
+event = {{"version": "2.0", "routeKey": "$default", "rawPath": "/health", "rawQueryString": "",
+    "headers": {{"host": "x"}}, "isBase64Encoded": False,
+    "requestContext": {{"http": {{"method": "GET", "path": "/health", "protocol": "HTTP/1.1",
+    "sourceIp": "1.1.1.1", "userAgent": "smoke"}}, "requestId": "smoke", "stage": "$default"}}}}
+answer = handler(event, Context())
+"""
+
+
 @pytest.mark.parametrize("function", sorted(HTTP_FUNCTIONS))
 def test_each_http_function_answers_from_its_build_artifacts_alone(
     build_dir: Path, function: str
@@ -78,14 +111,8 @@ def test_each_http_function_answers_from_its_build_artifacts_alone(
 import importlib, json
 handler = getattr(importlib.import_module({module!r}), {attribute!r})
 assert not any(name.split(".")[0] in {sorted(DEV_ONLY)!r} for name in sys.modules), "dev-only import"
-class Context:
-    function_name = {function!r}; memory_limit_in_mb = 512; aws_request_id = "smoke"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:smoke"
-event = {{"version": "2.0", "routeKey": "$default", "rawPath": "/health", "rawQueryString": "",
-    "headers": {{"host": "x"}}, "isBase64Encoded": False,
-    "requestContext": {{"http": {{"method": "GET", "path": "/health", "protocol": "HTTP/1.1",
-    "sourceIp": "1.1.1.1", "userAgent": "smoke"}}, "requestId": "smoke", "stage": "$default"}}}}
-print(json.dumps(handler(event, Context())))
+{get_health(function)}
+print(json.dumps(answer))
 """
     response = json.loads(run_like_lambda(build_dir, function, script, {}))
 
@@ -135,10 +162,245 @@ def test_every_module_ships_with_bytecode_compiled_by_python_3_13(build_dir: Pat
 
 
 def test_compiled_extensions_are_for_cpython_3_13_on_linux_x86_64(build_dir: Path) -> None:
-    extensions = list((build_dir / "SharedLayer" / "python").rglob("*.so"))
+    extensions = list(build_dir.rglob("*.so"))
 
     assert extensions, "asyncpg, pydantic-core and greenlet ship compiled extensions"
     for extension in extensions:
         assert "cpython-313-x86_64-linux-gnu" in extension.name or ".abi3." in extension.name, (
             extension
         )
+
+
+def code_root(build_dir: Path, artifact: str) -> Path:
+    """Where Lambda imports an artifact from: a layer's python/ (under /opt), a function's root."""
+    layer = build_dir / artifact / "python"
+    return layer if layer.is_dir() else build_dir / artifact
+
+
+def top_level_modules(root: Path) -> set[str]:
+    """What `import <name>` finds in `root`: packages (namespace ones too), modules, extensions."""
+    found = set()
+    for entry in root.iterdir():
+        if entry.is_file() and entry.suffix in {".py", ".so"}:
+            found.add(entry.name.partition(".")[0])
+        elif (
+            entry.is_dir()
+            and entry.name != "__pycache__"
+            and not entry.name.endswith(".dist-info")
+            and any(entry.rglob("*.py"))
+        ):
+            found.add(entry.name)
+    return found
+
+
+def functions_importing() -> dict[str, set[str]]:
+    """For each package on the import allow-lists, the functions whose handler imports it."""
+    by_module = {
+        function.handler.rpartition(".")[0]: name
+        for name, function in functions(load_template()).items()
+    }
+    importers: dict[str, set[str]] = defaultdict(set)
+    for module, packages in load_allowlist().items():
+        for package in packages:
+            importers[package].add(by_module[module])
+    return importers
+
+
+def test_the_shared_layer_ships_what_two_or_more_functions_import_and_nothing_else(
+    build_dir: Path,
+) -> None:
+    shared = {package for package, names in functions_importing().items() if len(names) >= 2}
+
+    shipped = top_level_modules(build_dir / "SharedLayer" / "python")
+
+    assert shipped - IMPORTED_ON_DEMAND == shared - RUNTIME_PROVIDED - {"functions"}
+
+
+def test_a_package_one_function_alone_imports_ships_in_that_function_s_artifact(
+    build_dir: Path,
+) -> None:
+    alone = {package: names for package, names in functions_importing().items() if len(names) == 1}
+
+    misplaced = {
+        package: sorted(names)
+        for package, names in alone.items()
+        if package not in top_level_modules(code_root(build_dir, next(iter(names))))
+    }
+
+    assert alone["alembic"] == alone["mako"] == {"MigrationsFunction"}
+    assert alone["pwdlib"] == {"UsersFunction"}
+    assert misplaced == {}
+
+
+def test_the_x_ray_sdk_ships_in_its_own_layer_and_nowhere_else(build_dir: Path) -> None:
+    elsewhere = {
+        artifact.name: top_level_modules(code_root(build_dir, artifact.name)) & X_RAY_SDK
+        for artifact in build_dir.iterdir()
+        if artifact.is_dir() and artifact.name != "XRaySdkLayer"
+    }
+
+    assert top_level_modules(build_dir / "XRaySdkLayer" / "python") == X_RAY_SDK
+    assert "SharedLayer" in elsewhere
+    assert {name: found for name, found in elsewhere.items() if found} == {}
+
+
+def test_with_sdk_tracing_on_a_handler_answers_traced_from_its_artifacts_and_the_x_ray_layer(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    for module in ("boto3", "botocore", "s3transfer", "dateutil", "six", "urllib3"):
+        spec = importlib.util.find_spec(module)
+        assert spec, module
+        assert spec.origin, module
+        origin = Path(spec.origin)
+        source = origin.parent if origin.name == "__init__.py" else origin
+        (runtime / source.name).symlink_to(source)
+    script = f"""
+import json
+from functions.health.app import handler
+{get_health("HealthFunction")}
+print(json.dumps([answer["statusCode"], sys.modules["aws_xray_sdk.core"].__file__]))
+"""
+
+    status, sdk = json.loads(
+        run_like_lambda(
+            build_dir,
+            "HealthFunction",
+            script,
+            {"POWERTOOLS_TRACE_DISABLED": "false"},
+            layers=("XRaySdkLayer", "SharedLayer"),
+            runtime=runtime,
+        )
+    )
+
+    assert status == 200
+    assert Path(sdk).is_relative_to(build_dir / "XRaySdkLayer")
+
+
+def section_names(shared_object: Path) -> set[str]:
+    listing = subprocess.run(
+        ["readelf", "--section-headers", "--wide", str(shared_object)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(re.findall(r"^\s*\[\s*\d+\]\s+(\S+)", listing, re.MULTILINE))
+
+
+def test_every_shared_object_in_the_build_is_stripped_of_debug_sections_and_symbol_table(
+    build_dir: Path,
+) -> None:
+    shared_objects = [path for path in build_dir.rglob("*.so*") if path.is_file()]
+
+    unstripped = {
+        str(path.relative_to(build_dir)): sorted(
+            name for name in section_names(path) if name.startswith(".debug") or name == ".symtab"
+        )
+        for path in shared_objects
+    }
+
+    assert len(shared_objects) > 10
+    assert {path: names for path, names in unstripped.items() if names} == {}
+
+
+def test_stripped_extension_modules_still_load_and_run(build_dir: Path) -> None:
+    # Users and the shared layer are on the path already; these two join them.
+    roots = [code_root(build_dir, name) for name in ("MigrationsFunction", "XRaySdkLayer")]
+    extensions = sorted(
+        ".".join([*path.relative_to(root).parts[:-1], path.name.partition(".")[0]])
+        for root in [*roots, build_dir / "UsersFunction", build_dir / "SharedLayer" / "python"]
+        for path in root.rglob("*.so")
+        # A package's own test suite (greenlet's) imports its dev dependencies; nothing imports it.
+        if "tests" not in path.relative_to(root).parts
+    )
+    script = f"""
+import importlib, json
+sys.path += {[str(root) for root in roots]!r}
+for extension in {extensions!r}:
+    importlib.import_module(extension)
+import argon2, greenlet, markupsafe, pydantic, sqlalchemy.util._has_cython, wrapt
+hasher = argon2.PasswordHasher(time_cost=1, memory_cost=1024)
+@wrapt.decorator
+def doubled(wrapped, instance, args, kwargs):
+    return 2 * wrapped(*args, **kwargs)
+print(json.dumps({{
+    "argon2": hasher.verify(hasher.hash("secret"), "secret"),
+    "pydantic_core": pydantic.TypeAdapter(list[int]).validate_python(["1", 2]) == [1, 2],
+    "greenlet": greenlet.greenlet(lambda: 42).switch() == 42,
+    "markupsafe": markupsafe.escape("<a>") == "&lt;a&gt;",
+    "sqlalchemy": sqlalchemy.util._has_cython.HAS_CYEXTENSION,
+    "wrapt": doubled(lambda: 21)() == 42,
+}}))
+"""
+
+    checks = json.loads(run_like_lambda(build_dir, "UsersFunction", script, {}))
+
+    assert "asyncpg.protocol.protocol" in extensions
+    assert checks == dict.fromkeys(checks, True)
+    assert len(checks) == 6
+
+
+def test_every_built_file_is_a_copy_so_stripping_never_reaches_uv_s_cache(build_dir: Path) -> None:
+    linked = [
+        str(path.relative_to(build_dir))
+        for path in build_dir.rglob("*")
+        if path.is_file() and path.stat().st_nlink > 1
+    ]
+
+    assert linked == []
+
+
+def evaluated(template: dict[str, Any], node: Any, parameters: dict[str, str]) -> Any:
+    """A value of the template with the given parameters: Ref, If, Equals, Not and Condition."""
+    if not isinstance(node, dict):
+        return node
+    [(function, argument)] = node.items()
+    if function == "Ref":
+        return parameters.get(argument, argument)
+    if function == "Fn::If":
+        condition, then, otherwise = argument
+        chosen = then if holds(template, condition, parameters) else otherwise
+        return evaluated(template, chosen, parameters)
+    if function == "Fn::Equals":
+        left, right = (evaluated(template, side, parameters) for side in argument)
+        return left == right
+    if function == "Fn::Not":
+        return not evaluated(template, argument[0], parameters)
+    if function == "Fn::Condition":
+        return holds(template, argument, parameters)
+    raise AssertionError(f"{function} is not evaluated here")
+
+
+def holds(template: dict[str, Any], condition: str, parameters: dict[str, str]) -> bool:
+    return bool(evaluated(template, template["Conditions"][condition], parameters))
+
+
+@pytest.mark.parametrize("tracing", ["true", "false"])
+def test_the_x_ray_layer_is_deployed_and_attached_to_the_http_functions_only_with_sdk_tracing(
+    tracing: str,
+) -> None:
+    template = load_template()
+    parameters = {"XRaySdkTracing": tracing}
+    on = tracing == "true"
+    global_properties = template["Globals"]["Function"]
+
+    attached = {
+        name: [
+            evaluated(template, layer, parameters)
+            for layer in global_properties["Layers"] + resource["Properties"].get("Layers", [])
+        ]
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+    tracing_disabled = global_properties["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"]
+
+    assert holds(template, template["Resources"]["XRaySdkLayer"]["Condition"], parameters) is on
+    assert evaluated(template, tracing_disabled, parameters) == ("false" if on else "true")
+    assert {
+        name: [layer for layer in layers if layer != "AWS::NoValue"]
+        for name, layers in attached.items()
+    } == {
+        name: ["SharedLayer", "XRaySdkLayer"] if on and name in HTTP_FUNCTIONS else ["SharedLayer"]
+        for name in attached
+    }

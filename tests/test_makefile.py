@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 from pathlib import Path
@@ -37,7 +38,14 @@ def test_a_bare_make_prints_the_everyday_targets() -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["build-SharedLayer", "build-HealthFunction", "build-MigrationsFunction"]
+    "target",
+    [
+        "build-SharedLayer",
+        "build-XRaySdkLayer",
+        "build-HealthFunction",
+        "build-UsersFunction",
+        "build-MigrationsFunction",
+    ],
 )
 def test_a_build_target_without_artifacts_dir_refuses_and_touches_nothing(target: str) -> None:
     result = make(target)
@@ -46,3 +54,27 @@ def test_a_build_target_without_artifacts_dir_refuses_and_touches_nothing(target
     assert "ARTIFACTS_DIR is not set" in result.stderr
     assert not Path("/python").exists()
     assert not Path("/functions").exists()
+
+
+def test_a_build_without_strip_stops_before_installing_and_names_what_to_install(
+    tmp_path: Path,
+) -> None:
+    result = make("build-XRaySdkLayer", f"ARTIFACTS_DIR={tmp_path}", "STRIP=no-such-strip")
+
+    assert result.returncode != 0
+    assert "no-such-strip not found: install binutils" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("architecture", "target"), [("x86_64", "x86_64"), ("arm64", "aarch64")])
+def test_the_build_strips_with_a_strip_that_reads_the_target_architecture(
+    architecture: str, target: str
+) -> None:
+    expected = "strip" if platform.machine() == target else f"{target}-linux-gnu-strip"
+
+    result = make(
+        "-n", "build-XRaySdkLayer", "ARTIFACTS_DIR=/nowhere", f"LAMBDA_ARCH={architecture}"
+    )
+
+    assert result.returncode == 0
+    assert f" -exec {expected} --strip-unneeded {{}} +" in result.stdout
