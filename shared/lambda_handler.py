@@ -9,7 +9,7 @@ from typing import Any, cast
 from mangum import Mangum
 
 from shared.deadline import invocation_deadline
-from shared.observability import logger, metrics, traced
+from shared.observability import logger, traced
 from shared.settings import get_settings
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -32,7 +32,6 @@ def create_handler(app: Any) -> LambdaHandler:
     process_event_loop()
     asgi_handler = Mangum(app, lifespan="off")
 
-    @metrics.log_metrics(capture_cold_start_metric=True)
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         # Something else in the process (a test, Alembic's asyncio.run) may have swapped the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from typing import Any
 
@@ -12,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.deadline import seconds_left
 from shared.errors import ServiceUnavailableError
-from shared.observability import logger, record_response_status
+from shared.observability import log_request_served, logger
 
 REQUEST_ID_HEADER = "x-request-id"
 INTERNAL_ERROR_BODY = {"detail": "Internal server error", "code": "INTERNAL_ERROR"}
@@ -26,7 +27,8 @@ def request_id_of(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    """Tags every log line and the response with the request id, and counts 5xx responses."""
+    """Tags every log line and the response with the request id, and writes the request's line
+    (access log and metrics)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -35,6 +37,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
         request_id = request_id_of(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         logger.set_correlation_id(request_id)
@@ -42,13 +45,13 @@ class RequestContextMiddleware:
         async def send_with_request_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
-                status = int(message["status"])
-                record_response_status(status)
-                logger.info(
-                    "request served",
+                log_request_served(
                     method=scope["method"],
                     path=scope["path"],
-                    status=status,
+                    status=int(message["status"]),
+                    duration_ms=(time.perf_counter() - started) * 1000,
+                    request_id=request_id,
+                    lambda_context=scope.get("aws.context"),
                 )
             await send(message)
 

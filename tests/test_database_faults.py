@@ -401,3 +401,25 @@ def test_an_order_blocked_by_another_sessions_lock_on_its_book_is_503_and_the_ne
     assert (blocked.status_code, blocked.json()["code"]) == (503, "SERVICE_UNAVAILABLE")
     assert after.status_code == 201
     assert rows_in(faulty_database, "orders") == 1
+
+
+def test_the_sessionless_book_read_answers_503_when_down_and_recovers_like_every_other_route(
+    faulty_database: DisposablePostgres,
+) -> None:
+    book = make_book(faulty_database.url("bookstore"))
+    assert books.get(f"/books/{book}").status_code == 200
+    faulty_database.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'bookstore'"
+    )
+    time.sleep(0.1)
+    after_termination = books.get(f"/books/{book}")
+    faulty_database.stop()
+
+    while_down = books.get(f"/books/{book}")
+    faulty_database.start()
+    back = books.get(f"/books/{book}")
+
+    assert after_termination.status_code == 200
+    assert (while_down.status_code, while_down.json()["code"]) == (503, "SERVICE_UNAVAILABLE")
+    assert while_down.headers["retry-after"] == "5"
+    assert back.status_code == 200

@@ -8,11 +8,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
+    Date,
     RowMapping,
     Select,
     SQLColumnExpression,
     Table,
     TextClause,
+    bindparam,
     func,
     insert,
     select,
@@ -24,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from functions.books import spelling
 from functions.books.listing import CatalogFilters, SortOrder, conditions
 from functions.books.search import SearchTerms, query_words
+from shared.db.reads import CompiledRead, Reader
 from shared.domain.availability import available
 from shared.models.book import Book
 
@@ -43,7 +47,7 @@ _CORRECTION_CANDIDATES = text(
 _books: Table = Book.metadata.tables[Book.__tablename__]
 
 
-def book_columns(today: date) -> list[SQLColumnExpression[Any]]:
+def book_columns(today: date | ColumnElement[date]) -> list[SQLColumnExpression[Any]]:
     """The columns of the public Book, `available` computed for `today`."""
     return [
         Book.id,
@@ -116,7 +120,19 @@ def list_query(
     return statement.order_by(*order.order_by()).limit(limit + 1)
 
 
-async def get_book(session: AsyncSession, *, book_id: uuid.UUID, today: date) -> RowMapping | None:
+_BOOK_BY_ID = CompiledRead(
+    select(*book_columns(bindparam("today", type_=Date))).where(
+        Book.id == bindparam("book_id"), Book.deleted_at.is_(None)
+    )
+)
+
+
+async def get_book(reader: Reader, *, book_id: uuid.UUID, today: date) -> Mapping[str, Any] | None:
+    return await reader.fetchrow(_BOOK_BY_ID, book_id=book_id, today=today)
+
+
+async def find_book(session: AsyncSession, *, book_id: uuid.UUID, today: date) -> RowMapping | None:
+    """`get_book` within the session's transaction."""
     statement = select(*book_columns(today)).where(Book.id == book_id, Book.deleted_at.is_(None))
     connection = await session.connection()
     return (await connection.execute(statement)).mappings().one_or_none()

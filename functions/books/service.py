@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.books import repository
@@ -14,6 +14,7 @@ from functions.books.errors import BookIsbnExistsError
 from functions.books.listing import CatalogFilters, SortName, sort_order
 from functions.books.schemas import BookCreate, BookPublic, BookUpdate
 from shared.db.integrity import constraint_errors
+from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.domain.errors import BookNotFoundError
 from shared.pagination import Page
@@ -21,7 +22,7 @@ from shared.pagination import Page
 _ISBN_TAKEN = {repository.ISBN_UNIQUE_INDEX: BookIsbnExistsError}
 
 
-def _public(row: RowMapping) -> BookPublic:
+def _public(row: Mapping[Any, Any]) -> BookPublic:
     return BookPublic.model_validate(dict(row))
 
 
@@ -44,8 +45,9 @@ async def list_books(
     return Page[BookPublic](items=[_public(row) for row in rows[:limit]], next_cursor=next_cursor)
 
 
-async def get_book(session: AsyncSession, *, book_id: uuid.UUID) -> BookPublic:
-    row = await repository.get_book(session, book_id=book_id, today=today())
+async def get_book(*, book_id: uuid.UUID) -> BookPublic:
+    async with reading() as reader:
+        row = await repository.get_book(reader, book_id=book_id, today=today())
     if row is None:
         raise BookNotFoundError()
     return _public(row)
@@ -60,7 +62,11 @@ async def create_book(session: AsyncSession, *, data: BookCreate) -> BookPublic:
 async def update_book(session: AsyncSession, *, book_id: uuid.UUID, data: BookUpdate) -> BookPublic:
     changes: dict[str, Any] = data.changes()
     if not changes:
-        return await get_book(session, book_id=book_id)
+        # Inside the request's transaction: a second pooled connection may not be free.
+        unchanged = await repository.find_book(session, book_id=book_id, today=today())
+        if unchanged is None:
+            raise BookNotFoundError()
+        return _public(unchanged)
     with constraint_errors(_ISBN_TAKEN):
         row = await repository.update_book(session, book_id=book_id, changes=changes, today=today())
     if row is None:

@@ -19,12 +19,12 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def released(day: date) -> ColumnElement[bool]:
+def released(day: date | ColumnElement[date]) -> ColumnElement[bool]:
     """No release date, or one not after `day`; said with the index's key so it can serve it."""
     return release_desc_key <= day
 
 
-def available(day: date) -> ColumnElement[bool]:
+def available(day: date | ColumnElement[date]) -> ColumnElement[bool]:
     return and_(released(day), Book.stock > 0)
 
 

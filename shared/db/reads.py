@@ -1,0 +1,92 @@
+"""Hot reads without an ORM session: statements compiled once, run on the pool's driver connection.
+
+A read that maps one statement's row straight to a response gains nothing from a session, an
+identity map or a statement rebuilt per request, and pays for each on every call (about half of a
+warm `GET /books/{id}`, measured in bench/warm_path.py). A `CompiledRead` is written once with
+SQLAlchemy Core (so it shares the models' columns and the domain's expressions) and compiled once
+to PostgreSQL's SQL; `reading()` lends the pooled connection, with the same checkout checks and
+the same failure rules as the engine: a database that cannot serve is `DatabaseUnavailableError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from sqlalchemy.sql import Select
+
+from shared.db.availability import DatabaseUnavailableError, driver_failure_reason, error_chain
+from shared.db.engine import get_engine
+
+# The driver errors after which the connection itself cannot be trusted again.
+_BROKEN_CONNECTION = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+)
+
+
+class CompiledRead:
+    """A Core select compiled once (on first use, by the engine's dialect). Its `bindparam`s are
+    passed by name per call; the values the statement was written with are kept."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self._statement = statement
+        self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
+
+    def arguments(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        """The SQL, and its positional arguments for these named parameters."""
+        if self._compiled is None:
+            compiled = self._statement.compile(dialect=get_engine().dialect)
+            self._compiled = (str(compiled), tuple(compiled.positiontup or ()), compiled.params)
+        sql, names, written = self._compiled
+        return sql, [params[name] if name in params else written[name] for name in names]
+
+
+class Reader:
+    def __init__(self, driver: asyncpg.Connection) -> None:
+        self._driver = driver
+        self.broken = False
+
+    async def fetchrow(self, read: CompiledRead, **params: Any) -> Mapping[str, Any] | None:
+        sql, arguments = read.arguments(params)
+        try:
+            row: Mapping[str, Any] | None = await self._driver.fetchrow(sql, *arguments)
+        except Exception as error:
+            raise self._failure(error) from error
+        return row
+
+    async def fetch(self, read: CompiledRead, **params: Any) -> list[Mapping[str, Any]]:
+        sql, arguments = read.arguments(params)
+        try:
+            rows: list[Mapping[str, Any]] = await self._driver.fetch(sql, *arguments)
+        except Exception as error:
+            raise self._failure(error) from error
+        return rows
+
+    def _failure(self, error: Exception) -> Exception:
+        for link in error_chain(error):
+            # As the engine does: DETAIL quotes row values, which must not reach a log.
+            if isinstance(link, asyncpg.PostgresError):
+                link.detail = None
+        if isinstance(error, _BROKEN_CONNECTION):
+            self.broken = True
+        reason = driver_failure_reason(error)
+        return error if reason is None else DatabaseUnavailableError(reason)
+
+
+@asynccontextmanager
+async def reading() -> AsyncIterator[Reader]:
+    """The pooled connection, outside any transaction: each statement sees committed data."""
+    pooled = await get_engine().raw_connection()
+    reader = Reader(pooled.driver_connection)
+    try:
+        yield reader
+    finally:
+        if reader.broken:
+            pooled.invalidate()  # closes the socket at once, without waiting on the server
+        # Back to the pool without a round trip: no transaction was begun, none to roll back.
+        pooled.close()
