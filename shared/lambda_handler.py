@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, cast
 
 from mangum import Mangum
@@ -11,6 +11,7 @@ from mangum import Mangum
 from shared.deadline import invocation_deadline
 from shared.observability import logger, traced
 from shared.settings import get_settings
+from shared.snapstart import register_snapstart_hooks
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -44,4 +45,10 @@ def create_handler(app: Any) -> LambdaHandler:
         with invocation_deadline(remaining() / 1000, reserve):
             return dict(asgi_handler(event, context))
 
-    return traced(cast(LambdaHandler, handler))
+    traced_handler = traced(cast(LambdaHandler, handler))
+    register_snapstart_hooks(traced_handler, run_on_process_loop)
+    return traced_handler
+
+
+def run_on_process_loop[T](coroutine: Coroutine[Any, Any, T]) -> T:
+    return process_event_loop().run_until_complete(coroutine)

@@ -34,6 +34,12 @@ _ACCESS_LOGGER = logging.getLogger(logger.name)
 _cold_start = True
 
 
+def count_next_request_as_cold_start() -> None:
+    """After a SnapStart restore, the next request is this environment's first."""
+    global _cold_start
+    _cold_start = True
+
+
 def log_request_served(
     *,
     method: str,

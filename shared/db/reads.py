@@ -36,6 +36,7 @@ class CompiledRead:
     def __init__(self, statement: Select[Any]) -> None:
         self._statement = statement
         self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
+        _ALL_READS.append(self)
 
     def arguments(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
         """The SQL, and its positional arguments for these named parameters."""
@@ -43,7 +44,16 @@ class CompiledRead:
             compiled = self._statement.compile(dialect=get_engine().dialect)
             self._compiled = (str(compiled), tuple(compiled.positiontup or ()), compiled.params)
         sql, names, written = self._compiled
-        return sql, [params[name] if name in params else written[name] for name in names]
+        return sql, [params.get(name, written.get(name)) for name in names]
+
+
+_ALL_READS: list[CompiledRead] = []
+
+
+def compile_all_reads() -> None:
+    """Compile every read now rather than on its first request (before a SnapStart snapshot)."""
+    for read in _ALL_READS:
+        read.arguments({})
 
 
 class Reader:

@@ -1,0 +1,74 @@
+"""SnapStart's runtime hooks, run in the order Lambda runs them, in a process of their own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bookstore import embedded_postgres
+from tests.support.accounts import make_book
+from tests.support.databases import create_database, drop_database, unique_name
+
+
+@pytest.fixture(scope="module")
+def lifecycle(postgres_server_url: str, migrated_template: str) -> Iterator[dict[str, Any]]:
+    """One lifecycle for the module's tests, on a database of its own."""
+    name = unique_name("bookstore_snapstart")
+    create_database(postgres_server_url, name, template=migrated_template)
+    database_url = embedded_postgres.database_url(postgres_server_url, name)
+    try:
+        yield run_lifecycle(database_url, make_book(database_url))
+    finally:
+        drop_database(postgres_server_url, name)
+
+
+def run_lifecycle(database_url: str, book: str) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.support.snapstart_probe", database_url, book],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={"POWERTOOLS_LOG_LEVEL": "WARNING", "PATH": "", "ENV": "test"},
+    )
+    answer: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def test_the_snapshot_holds_no_connection_although_init_opened_one(
+    lifecycle: dict[str, Any],
+) -> None:
+    assert lifecycle["before_snapshot_hooks"] == 1
+    assert len(lifecycle["server_pids_during_init"]) == 1
+    assert lifecycle["pool_connections"] == 0
+    assert lifecycle["server_pids_at_snapshot"] == []
+
+
+def test_each_restore_serves_its_first_request_on_a_fresh_connection(
+    lifecycle: dict[str, Any],
+) -> None:
+    [init_pid] = lifecycle["server_pids_during_init"]
+    restores = lifecycle["restores"]
+
+    assert [restore["status"] for restore in restores] == [200, 200]
+    for restore in restores:
+        [pid] = restore["server_pids"]
+        assert pid != init_pid
+
+
+def test_two_restores_of_one_snapshot_draw_different_random_numbers(
+    lifecycle: dict[str, Any],
+) -> None:
+    first, second = (restore["draws"] for restore in lifecycle["restores"])
+
+    assert first != second
+
+
+def test_the_hooks_take_well_under_a_second(lifecycle: dict[str, Any]) -> None:
+    assert lifecycle["before_snapshot_seconds"] < 1
+    assert all(restore["after_restore_seconds"] < 1 for restore in lifecycle["restores"])
