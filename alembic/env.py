@@ -1,7 +1,11 @@
 """Alembic environment: async, URL from the application settings, one migrator at a time.
 
-A session-level PostgreSQL advisory lock is held around the whole run, so two deployments (or a
-deployment and an operator) never migrate at once: the second waits, then finds nothing to do.
+The whole upgrade is one transaction, which first takes a transaction-level advisory lock: two
+deployments (or a deployment and an operator) never migrate at once, the second waits and then
+finds nothing to do. Transaction-level, because behind a transaction-mode pooler (PgBouncer, RDS
+Proxy) a session-level lock stays with the server connection when it goes back to the pool, held
+by nobody, and the next migrator's lock through the pooler may land on that same connection and
+"succeed". One transaction also means a failed upgrade leaves the schema as it was.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import asyncio
 from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from shared.db.engine import connect_args
@@ -30,24 +34,26 @@ def _record_applied(ctx: object, step: object, heads: object, run_args: object) 
     )
 
 
-def _run(connection: Connection) -> None:
+def _run(connection: Connection, *, serialize: bool, lock_wait_seconds: float) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
-        transaction_per_migration=True,
+        transaction_per_migration=False,
         on_version_apply=_record_applied,
     )
     with context.begin_transaction():
+        if serialize:
+            _take_migration_lock(connection, lock_wait_seconds)
+        # Reads the schema's revision only now: after whoever held the lock has committed.
         context.run_migrations()
 
 
-async def _acquire_migration_lock(connection: AsyncConnection, wait_seconds: float) -> None:
-    await connection.execute(text(f"SET lock_timeout = '{int(wait_seconds * 1000)}ms'"))
-    await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-    await connection.execute(text("RESET lock_timeout"))
-    # Session-level lock: it outlives this transaction, which must end before Alembic begins its own.
-    await connection.commit()
+def _take_migration_lock(connection: Connection, wait_seconds: float) -> None:
+    # SET LOCAL: a session-level SET would outlive this transaction on a pooled server connection.
+    connection.execute(text(f"SET LOCAL lock_timeout = '{int(wait_seconds * 1000)}ms'"))
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    connection.execute(text("SET LOCAL lock_timeout = DEFAULT"))
 
 
 async def run_migrations_online() -> None:
@@ -62,16 +68,7 @@ async def run_migrations_online() -> None:
     lock_wait = config.attributes.get("lock_timeout_seconds", 120)
     try:
         async with engine.connect() as connection:
-            if serialize:
-                await _acquire_migration_lock(connection, lock_wait)
-            try:
-                await connection.run_sync(_run)
-            finally:
-                if serialize:
-                    await connection.execute(
-                        text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
-                    )
-                    await connection.commit()
+            await connection.run_sync(_run, serialize=serialize, lock_wait_seconds=lock_wait)
     finally:
         await engine.dispose()
 

@@ -16,32 +16,21 @@ from functions.health.app import handler
 from shared.aws_secrets import clear_secret_cache
 from shared.db.engine import connect_args
 from shared.settings import DEFAULT_SECRET_KEY, Settings
-from tests.support.databases import fetch, point_settings_at, run
+from tests.support.databases import bookstore_sessions, drop_bookstore_sessions, point_settings_at
 from tests.support.lambda_client import LambdaClient
 
 client = LambdaClient(handler)
 
 
-def server_connections(database_url: str) -> list[int]:
-    rows = run(
-        fetch(
-            database_url,
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND application_name = 'bookstore'",
-        )
-    )
-    return [row["pid"] for row in rows]
-
-
 def test_twenty_warm_invocations_reuse_one_server_connection(database_url: str) -> None:
     assert client.get("/health/db").status_code == 200
-    first = server_connections(database_url)
+    first = bookstore_sessions(database_url)
 
     statuses = {client.get("/health/db").status_code for _ in range(20)}
 
     assert statuses == {200}
     assert len(first) == 1
-    assert server_connections(database_url) == first
+    assert bookstore_sessions(database_url) == first
 
 
 def test_a_connection_the_server_dropped_while_idle_is_replaced_transparently(
@@ -50,13 +39,13 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_transparently(
     monkeypatch.setenv("DB_IDLE_REVALIDATE_SECONDS", "0")
     point_settings_at(database_url, monkeypatch)
     assert client.get("/health/db").status_code == 200
-    [dropped] = server_connections(database_url)
-    run(fetch(database_url, "SELECT pg_terminate_backend($1)", dropped))
+    [dropped] = bookstore_sessions(database_url)
+    drop_bookstore_sessions(database_url)
 
     response = client.get("/health/db")
 
     assert response.status_code == 200
-    assert server_connections(database_url) not in ([], [dropped])
+    assert bookstore_sessions(database_url) not in ([], [dropped])
 
 
 @pytest.fixture

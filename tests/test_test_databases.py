@@ -13,11 +13,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookstore import embedded_postgres
-from bookstore.dsn import asyncpg_dsn
 from functions.migrations import runner
 from shared.db.schema import SCHEMA_HEAD
 from shared.models import User
-from tests.support.databases import fetch, run
+from tests.support.databases import connect, fetch, run
 
 TWICE = pytest.mark.parametrize("run_number", [1, 2])
 
@@ -132,7 +131,7 @@ def test_a_transaction_a_test_left_open_does_not_block_the_next_test(
         assert row["oid"] == left_open.database_oid
     left_open.database_oid = row["oid"]
 
-    connection = run(asyncpg.connect(asyncpg_dsn(database_url)))
+    connection = run(connect(database_url))
     left_open.connections.append(connection)
     run(connection.execute("BEGIN"))
     insert_user(connection, f"open{run_number}@example.org")
@@ -143,7 +142,7 @@ async def test_db_session_sees_a_row_committed_through_the_database_url(
     database_url: str, db_session: AsyncSession
 ) -> None:
     user_id = uuid.uuid4()
-    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    connection = await connect(database_url)
     try:
         await connection.execute(_INSERT_USER, user_id, "c@x.org")
     finally:

@@ -1,5 +1,11 @@
 """Test databases: one migrated template per run, one copy of it per pytest process, emptied
-between tests (or copied again when a test changed its schema)."""
+between tests (or copied again when a test changed its schema).
+
+A run may go through a pooler (PgBouncer in transaction mode, `.ci/run`'s second pass):
+`TEST_DATABASE_URL` is then the pooler's and `TEST_DATABASE_UPSTREAM_URL` the server behind it.
+Tests, handlers and migrations use the pooler; creating, emptying and dropping databases is done
+on the server itself, as are the few checks of what the server sees (`direct_url`).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,16 @@ from typing import Any
 
 import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from bookstore import embedded_postgres
 from bookstore.dsn import asyncpg_dsn
 from shared.db.engine import dispose_engine
 from shared.lambda_handler import process_event_loop
 from shared.settings import get_settings
+from tests.support.pgbouncer import admin_console
+
+UPSTREAM_URL_VARIABLE = "TEST_DATABASE_UPSTREAM_URL"
 
 _counter = itertools.count()
 
@@ -30,8 +40,38 @@ def unique_name(prefix: str) -> str:
     return f"{prefix}_{os.getpid()}_{next(_counter)}"
 
 
+def through_pooler() -> bool:
+    """Whether this run's `TEST_DATABASE_URL` is a pooler in front of the server."""
+    return bool(os.environ.get(UPSTREAM_URL_VARIABLE))
+
+
+def direct_url(url: str) -> str:
+    """`url` (its user, password and database) on the server itself rather than through this
+    run's pooler: for what only the server knows or does (its sessions, CREATE DATABASE)."""
+    upstream = os.environ.get(UPSTREAM_URL_VARIABLE)
+    if not upstream:
+        return url
+    server = make_url(upstream)
+    direct = make_url(url).set(host=server.host, port=server.port, query=server.query)
+    return direct.render_as_string(hide_password=False)
+
+
+def _via_pooler(url: str) -> bool:
+    return direct_url(url) != make_url(url).render_as_string(hide_password=False)
+
+
+async def connect(url: str, database: str | None = None) -> asyncpg.Connection:
+    """A plain asyncpg connection to the database of `url` (or to `database` of its server).
+
+    Without statement caches: behind a transaction-mode pooler a statement prepared on one server
+    connection is missing on the next, and a connection here runs too few statements for a cache
+    to pay off anyway.
+    """
+    return await asyncpg.connect(asyncpg_dsn(url, database), statement_cache_size=0)
+
+
 async def execute(server_url: str, *statements: str, database: str = "postgres") -> None:
-    connection = await asyncpg.connect(asyncpg_dsn(server_url, database))
+    connection = await connect(server_url, database)
     try:
         for statement in statements:
             await connection.execute(statement)
@@ -43,7 +83,7 @@ async def fetch(
     url: str, query: str, *args: Any, database: str | None = None
 ) -> list[asyncpg.Record]:
     """Rows of `query` on the database of `url` (or on `database` of the same server)."""
-    connection = await asyncpg.connect(asyncpg_dsn(url, database))
+    connection = await connect(url, database)
     try:
         rows: list[asyncpg.Record] = await connection.fetch(query, *args)
         return rows
@@ -52,12 +92,20 @@ async def fetch(
 
 
 def create_database(server_url: str, name: str, template: str | None = None) -> None:
-    suffix = f' TEMPLATE "{template}"' if template else ""
-    run(execute(server_url, f'CREATE DATABASE "{name}"{suffix}'))
+    statements = [f'CREATE DATABASE "{name}"']
+    if template:
+        # CREATE DATABASE refuses a template anyone is connected to, and a pooler keeps its server
+        # connections to the template open after the migrations ran through it.
+        statements = [
+            f"SELECT pg_terminate_backend(pid, {_PATIENCE_MS}) FROM pg_stat_activity"
+            f" WHERE datname = '{template}'",
+            f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+        ]
+    run(execute(direct_url(server_url), *statements))
 
 
 def drop_database(server_url: str, name: str) -> None:
-    run(execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run(execute(direct_url(server_url), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def point_settings_at(database_url: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -240,7 +288,7 @@ class SessionDatabase:
         self._reusable = not seeded
 
     async def _inspect(self) -> tuple[SchemaState, str, bool]:
-        connection = await asyncpg.connect(asyncpg_dsn(self.url))
+        connection = await connect(direct_url(self.url))
         try:
             # Valid for as long as the schema is the template's, which `_empty` checks each time.
             tables = [row["name"] for row in await connection.fetch(_TABLES)]
@@ -259,6 +307,10 @@ class SessionDatabase:
 
     def reset(self) -> str:
         """Its URL, once no other session is connected and it holds what the template holds."""
+        if through_pooler():
+            # The pooler's clients are sessions too: ending only the server connections behind
+            # them would leave a client of an earlier test free to write later.
+            _close_pooler_clients(self.url)
         if not (self._reusable and run(self._empty())):
             drop_database(self.server_url, self.name)
             create_database(self.server_url, self.name, template=self.template)
@@ -267,7 +319,7 @@ class SessionDatabase:
     async def _empty(self) -> bool:
         """Empty it in place; False when only a new copy will do."""
         try:
-            connection = await asyncpg.connect(asyncpg_dsn(self.url))
+            connection = await connect(direct_url(self.url))
         except asyncpg.InvalidCatalogNameError:
             return False  # a test dropped it
         try:
@@ -294,3 +346,56 @@ def sql(database_url: str, statement: str, *args: Any) -> list[asyncpg.Record]:
 
 def row_count(database_url: str, table: str) -> int:
     return int(sql(database_url, f"SELECT count(*) AS n FROM {table}")[0]["n"])
+
+
+@dataclass(frozen=True)
+class ClientSession:
+    """A connection of the application, as the server (or the pooler) it is connected to sees it."""
+
+    key: str  # the server's backend pid; behind the pooler, the client's address and port
+    user: str
+
+
+def bookstore_sessions(database_url: str) -> list[ClientSession]:
+    """The connections the application (`application_name` bookstore) holds to the database of
+    `database_url`: server sessions, or behind this run's pooler, the pooler's clients."""
+    if _via_pooler(database_url):
+        database = make_url(database_url).database
+        return [
+            ClientSession(f"{row['addr']}:{row['port']}", str(row["user"]))
+            for row in admin_console(database_url, "SHOW CLIENTS")
+            if row["database"] == database and row["application_name"] == "bookstore"
+        ]
+    rows = run(
+        fetch(
+            database_url,
+            "SELECT pid, usename FROM pg_stat_activity WHERE datname = current_database()"
+            " AND application_name = 'bookstore' AND pid <> pg_backend_pid()",
+        )
+    )
+    return [ClientSession(str(row["pid"]), row["usename"]) for row in rows]
+
+
+def drop_bookstore_sessions(database_url: str) -> None:
+    """Close the application's connections to the database of `database_url`, as a server (or a
+    proxy) closes one it timed out while its Lambda environment was frozen."""
+    if _via_pooler(database_url):
+        # The tests that call this hold no other connection to the database.
+        _close_pooler_clients(database_url)
+        return
+    run(
+        fetch(
+            database_url,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = 'bookstore'"
+            " AND pid <> pg_backend_pid()",
+        )
+    )
+
+
+def _close_pooler_clients(pooled_url: str) -> None:
+    """Close every client the pooler has for the URL's database: PgBouncer closes one only
+    together with all the others of its database (and pauses the database until RESUME)."""
+    database = make_url(pooled_url).database
+    admin_console(pooled_url, f'KILL "{database}"')
+    admin_console(pooled_url, f'RESUME "{database}"')

@@ -16,8 +16,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from bookstore.dsn import asyncpg_dsn
-from tests.support.databases import fetch, run
+from tests.support.databases import connect, fetch, run
 
 PATIENCE_SECONDS = 90
 POOL_PROCESSES = 4
@@ -36,7 +35,7 @@ class OpenTransaction:
     """A transaction on its own connection, left open (holding its locks) until it ends."""
 
     def __init__(self, database_url: str) -> None:
-        self._connection: asyncpg.Connection = run(asyncpg.connect(asyncpg_dsn(database_url)))
+        self._connection: asyncpg.Connection = run(connect(database_url))
         self._transaction = self._connection.transaction()
         run(self._transaction.start())
 
