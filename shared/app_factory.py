@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from shared.error_handlers import install_error_handlers
 from shared.errors import ErrorBody
+from shared.input_guard import InputGuardMiddleware
 from shared.json_body import (
     JSON_BODY_RULE,
     document_unsupported_media_type,
@@ -56,6 +57,7 @@ def create_app(
         app.include_router(router)
     install_error_handlers(app)
     # Added last is outermost: request context wraps the 500 fallback so every answer has an id.
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(InvocationDeadlineMiddleware)
     app.add_middleware(RequestContextMiddleware)

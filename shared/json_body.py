@@ -4,10 +4,14 @@
 - A body with any other media type than JSON, on a route that reads a body, is a 415.
 - A body Python's JSON decoder gives up on (not UTF-8, nested past the recursion limit, an integer
   past the digit limit) is the 422 `json_invalid` that any malformed JSON gets, not FastAPI's 400.
+- A string or key anywhere in the body with a NUL or a lone surrogate (`\\u0000`, `\\ud800`: JSON
+  escapes spell both, PostgreSQL stores neither) is a 422 naming where it is
+  (`shared.input_guard`).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from fastapi import Request
@@ -17,12 +21,14 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from shared.errors import AppError
+from shared.input_guard import text_error, text_refusal
 
 JSON_BODY_RULE = (
     "Request bodies are JSON in UTF-8. A body sent without a `Content-Type` header is read as "
     "JSON; a body sent with any other media type than `Content-Type: application/json` "
     "(parameters such as `charset` are allowed, and so is `application/*+json`) is refused with "
-    "415 `UNSUPPORTED_MEDIA_TYPE`."
+    "415 `UNSUPPORTED_MEDIA_TYPE`. No string or key of a body may hold a NUL character or a lone "
+    "surrogate (422 `VALIDATION_ERROR`, naming the field)."
 )
 UNSUPPORTED_MEDIA_TYPE_RESPONSE: dict[str, Any] = {
     "description": "The body is not sent as `Content-Type: application/json`",
@@ -48,12 +54,37 @@ def is_json_media_type(content_type: str) -> bool:
 
 async def require_json_content_type(request: Request) -> None:
     """An app-wide dependency: it runs after FastAPI has read the body and before the body is
-    validated, any other dependency runs or a session opens, so a refusal writes nothing."""
-    content_type = request.headers.get("content-type")
-    if not content_type or is_json_media_type(content_type):
+    validated, any other dependency runs or a session opens, so a refusal writes nothing.
+
+    It also refuses text no column can store anywhere in the decoded body (see the module)."""
+    if not (_reads_json_body(request) and await request.body()):
         return
-    if _reads_json_body(request) and await request.body():
+    content_type = request.headers.get("content-type")
+    if content_type and not is_json_media_type(content_type):
         raise UnsupportedMediaTypeError()
+    # FastAPI decoded the body already: this is its cached result, not a second decoding.
+    if (error := _unstorable_text(await request.json())) is not None:
+        raise RequestValidationError([error])
+
+
+def _unstorable_text(document: Any) -> dict[str, Any] | None:
+    """The error for the first string or key that cannot be stored, or None. Iterative: a body
+    nested nearly as deep as the decoder allows would overflow a recursive walk."""
+    pending: deque[tuple[Any, tuple[str | int, ...]]] = deque([(document, ("body",))])
+    while pending:
+        value, location = pending.popleft()
+        if isinstance(value, str):
+            if reason := text_refusal(value):
+                return text_error(location, reason)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if reason := text_refusal(key):
+                    # The location never holds the key itself: it cannot be written out.
+                    return text_error(location, reason)
+                pending.append((item, (*location, key)))
+        elif isinstance(value, list):
+            pending.extend((item, (*location, index)) for index, item in enumerate(value))
+    return None
 
 
 def _reads_json_body(request: Request) -> bool:

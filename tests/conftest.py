@@ -39,6 +39,7 @@ pytest_plugins = (
     "tests.support.accounts",
     "tests.support.races",
     "tests.support.disposable_postgres",
+    "tests.support.secret_scan",
 )
 
 

@@ -1,5 +1,6 @@
 """Request bodies through the real handlers: JSON is read with or without a Content-Type, any
-other media type is a 415, and a body Python cannot decode is a 422 like any malformed JSON."""
+other media type is a 415, a body Python cannot decode is a 422 like any malformed JSON, and so is
+text no column can store (a NUL, a lone surrogate) anywhere in one."""
 
 from __future__ import annotations
 
@@ -156,12 +157,50 @@ def test_json_python_cannot_decode_is_422_never_400_or_500(database_url: str, te
     assert user_count(database_url) == 0
 
 
+@PAYLOAD_VERSIONS
+@pytest.mark.parametrize(
+    ("text", "location", "field"),
+    [
+        (
+            '{"email": "ann@example.org", "password": "pass\\u0000word", "full_name": "Ann"}',
+            ["body", "password"],
+            "password",
+        ),
+        (
+            '{"email": "ann@example.org", "password": "password", "full_name": "Ann \\ud800"}',
+            ["body", "full_name"],
+            "full_name",
+        ),
+        ('{"email": "ann@example.org", "\\udfff": 1}', ["body"], None),
+        (
+            '{"email": "ann@example.org", "extra": {"a": ["\\u0000"]}}',
+            ["body", "extra", "a", 0],
+            "extra.a.0",
+        ),
+    ],
+    ids=["nul-in-a-field", "surrogate-in-a-field", "surrogate-in-a-key", "nul-nested"],
+)
+def test_a_nul_or_a_lone_surrogate_anywhere_in_a_body_is_422_naming_where_and_writes_nothing(
+    database_url: str, payload_version: str, text: str, location: list[str | int], field: str | None
+) -> None:
+    response = users(payload_version).post("/auth/register", raw_body=text)
+
+    assert response.status_code == 422, response.body
+    body = response.json()
+    assert body["code"] == "VALIDATION_ERROR"
+    assert body.get("field") == field
+    [error] = body["detail"]
+    assert (error["type"], error["loc"]) == ("text", location)
+    assert user_count(database_url) == 0
+
+
 def test_the_openapi_document_states_the_rule_and_lists_415_on_routes_with_a_body(
     database_url: str,
 ) -> None:
     document = users().get("/users/openapi.json").json()
 
     assert "Content-Type: application/json" in document["info"]["description"]
+    assert "NUL character or a lone surrogate" in document["info"]["description"]
     register = document["paths"]["/auth/register"]["post"]["responses"]
     assert register["415"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorBody"

@@ -1,4 +1,4 @@
-"""Calls a real Lambda handler with API Gateway events, the way API Gateway would."""
+"""Calls a real Lambda handler with API Gateway or function URL events, the way they would."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bookstore.events import http_api_event, rest_api_event
+from bookstore.events import Query, function_url_event, http_api_event, rest_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from shared.lambda_handler import LambdaHandler
+
+PAYLOAD_VERSIONS = ("2.0", "1.0", "function-url")
 
 
 @dataclass
@@ -48,7 +50,10 @@ class LambdaClient:
         payload_version: str = "2.0",
         timeout_seconds: float | None = None,
     ) -> None:
-        """`timeout_seconds`: the function timeout each invocation's context reports."""
+        """`payload_version`: "2.0" (HTTP API), "1.0" (REST API) or "function-url".
+        `timeout_seconds`: the function timeout each invocation's context reports."""
+        if payload_version not in PAYLOAD_VERSIONS:
+            raise ValueError(f"payload_version must be one of {PAYLOAD_VERSIONS}")
         self.handler = handler
         self.payload_version = payload_version
         self.timeout_seconds = timeout_seconds
@@ -60,10 +65,14 @@ class LambdaClient:
         *,
         json_body: Any = None,
         raw_body: str | None = None,
-        query: dict[str, str] | None = None,
+        query: Query | None = None,
         headers: dict[str, str] | None = None,
         token: str | None = None,
+        base64_body: bool = False,
     ) -> LambdaResponse:
+        """`query`: a list of values for a parameter given several times. `base64_body`: send the
+        body base64-encoded (`isBase64Encoded`); a function URL also does so by itself for any
+        body that is not sent as text."""
         headers = dict(headers or {})
         body = raw_body
         if json_body is not None:
@@ -72,9 +81,22 @@ class LambdaClient:
         if token is not None:
             headers["authorization"] = f"Bearer {token}"
         if self.payload_version == "1.0":
-            event = rest_api_event(method, path, query=query, headers=headers, body=body)
+            event = rest_api_event(
+                method, path, query=query, headers=headers, body=body, base64_body=base64_body
+            )
+        elif self.payload_version == "function-url":
+            event = function_url_event(
+                method,
+                path,
+                query=query,
+                headers=headers,
+                body=body,
+                base64_body=base64_body or None,
+            )
         else:
-            event = http_api_event(method, path, query=query, headers=headers, body=body)
+            event = http_api_event(
+                method, path, query=query, headers=headers, body=body, base64_body=base64_body
+            )
         return invoke(self.handler, event, timeout_seconds=self.timeout_seconds)
 
     def get(self, path: str, **kwargs: Any) -> LambdaResponse:
