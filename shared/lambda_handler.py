@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any, cast
 
 from mangum import Mangum
 
 from shared.deadline import invocation_deadline
+from shared.errors import validation_error_body
 from shared.observability import logger, traced
 from shared.settings import get_settings
 from shared.snapstart import register_snapstart_hooks
@@ -39,15 +41,32 @@ def create_handler(app: Any) -> LambdaHandler:
         # current loop out; Mangum runs on whatever is current.
         process_event_loop()
         remaining = getattr(context, "get_remaining_time_in_millis", None)
-        if remaining is None:
-            return dict(asgi_handler(event, context))
-        reserve = get_settings().invocation_reserve_seconds
-        with invocation_deadline(remaining() / 1000, reserve):
-            return dict(asgi_handler(event, context))
+        try:
+            if remaining is None:
+                return dict(asgi_handler(event, context))
+            reserve = get_settings().invocation_reserve_seconds
+            with invocation_deadline(remaining() / 1000, reserve):
+                return dict(asgi_handler(event, context))
+        except UnicodeEncodeError:
+            # Text no HTTP request can carry (a lone surrogate in a header or the query string)
+            # fails in Mangum, before the app could answer: the client's 422, not our 502.
+            return _undecodable_request()
 
     traced_handler = traced(cast(LambdaHandler, handler))
     register_snapstart_hooks(traced_handler, run_on_process_loop)
     return traced_handler
+
+
+def _undecodable_request() -> dict[str, Any]:
+    body = validation_error_body(
+        [{"type": "text", "loc": ["request"], "msg": "The request holds text that is not Unicode"}]
+    )
+    return {
+        "statusCode": 422,
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
 
 
 def run_on_process_loop[T](coroutine: Coroutine[Any, Any, T]) -> T:

@@ -259,3 +259,19 @@ def test_the_x_ray_sdk_is_loaded_only_when_sdk_tracing_is_on(
     )
 
     assert json.loads(completed.stdout.strip().splitlines()[-1]) == [200, sdk_loaded]
+
+
+@pytest.mark.parametrize("payload_version", ["1.0", "2.0"])
+def test_an_event_whose_header_holds_a_lone_surrogate_is_a_422_not_a_crash(
+    payload_version: str,
+) -> None:
+    from bookstore.events import http_api_event, rest_api_event
+    from tests.support.lambda_client import invoke
+
+    build = rest_api_event if payload_version == "1.0" else http_api_event
+    event = build("GET", "/probe/conflict", headers={"x-note": "broken \ud800 text"})
+
+    response = invoke(client.handler, event)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "VALIDATION_ERROR"

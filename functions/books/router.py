@@ -59,6 +59,7 @@ async def catalog_filters(
 @router.get(
     "",
     summary="Browse and search the catalog",
+    response_model=Page[BookPublic],
     responses=error_responses(422),
 )
 async def list_books(
@@ -73,9 +74,12 @@ async def list_books(
             "`-release_date`. Books without a release date come last either way."
         ),
     ] = None,
-) -> Page[BookPublic]:
-    return await service.list_books(
-        session, filters=filters, sort=sort, limit=page.limit, cursor=page.cursor
+) -> Response:
+    # Serialized once: FastAPI would turn the page into dicts and validate them all over again.
+    return model_response(
+        await service.list_books(
+            session, filters=filters, sort=sort, limit=page.limit, cursor=page.cursor
+        )
     )
 
 
