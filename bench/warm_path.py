@@ -34,7 +34,7 @@ from fastapi import Depends, FastAPI, HTTPException
 from mangum import Mangum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from support import admin, percentile, run, server_url
+from support import Figure, admin, percentile, run, server_url, write_figures
 
 from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
@@ -193,10 +193,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--calls", type=int, default=50, help="calls per handler per round")
+    parser.add_argument("--json", help="also write the figures to this file (bookstore bench)")
     arguments = parser.parse_args()
     with logs_discarded():
         results = measure(arguments.rounds, arguments.calls)
     print(report(results))
+    write_figures(arguments.json, figures(results))
+
+
+def figures(results: list[tuple[str, float, float]]) -> list[Figure]:
+    p50 = {label: median for label, median, _ in results}
+    return [
+        Figure(
+            "warm GET /books/{id}, p50",
+            p50["ours"],
+            p50["bare"],
+            "FastAPI+Mangum+fetchrow",
+            "ms",
+            2.0,
+        ),
+        Figure(
+            "warm GET /books/{id}, p50",
+            p50["ours"],
+            p50["peer"],
+            "AsyncSession+select peer",
+            "ms",
+            0.7,
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from dotenv import load_dotenv
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 COMMAND_MODULES = (
+    "bookstore.commands.bench",
     "bookstore.commands.create_admin",
     "bookstore.commands.dev",
     "bookstore.commands.events",
