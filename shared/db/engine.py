@@ -86,10 +86,19 @@ def _connect_within_budget(engine: AsyncEngine, settings: Settings) -> None:
         try:
             return _log_in(dialect, cargs, cparams, settings)
         except Exception as error:
-            reason = driver_failure_reason(error)
+            reason = driver_failure_reason(error) or _refusal_reason(error)
             if reason is None:
                 raise
             raise DatabaseUnavailableError(reason) from error
+
+
+def _refusal_reason(error: BaseException) -> str | None:
+    """Any server error while connecting is a refusal: no statement has run. PgBouncer, for one,
+    refuses every failed login with 08P01 rather than PostgreSQL's own codes."""
+    for link in error_chain(error):
+        if isinstance(link, asyncpg.PostgresError):
+            return f"it refused the connection ({link.sqlstate})"
+    return None
 
 
 def _log_in(dialect: Dialect, cargs: list[Any], cparams: dict[str, Any], settings: Settings) -> Any:
@@ -99,7 +108,11 @@ def _log_in(dialect: Dialect, cargs: list[Any], cparams: dict[str, Any], setting
     try:
         return _connect_as(dialect, cargs, cparams, credentials, settings)
     except Exception as error:
-        if credentials is None or not is_authentication_failure(error):
+        # 08P01 at login is how PgBouncer says the credentials were refused.
+        pooler_refusal = any(
+            isinstance(link, asyncpg.ProtocolViolationError) for link in error_chain(error)
+        )
+        if credentials is None or not (is_authentication_failure(error) or pooler_refusal):
             raise
     logger.warning("database credentials refused; reading the secret again")
     fresh = secret_credentials(settings, force_fetch=True)

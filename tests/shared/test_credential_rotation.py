@@ -22,7 +22,6 @@ from shared.db.url import secret_credentials
 from shared.settings import get_settings
 from tests.support.databases import (
     bookstore_sessions,
-    direct_url,
     drop_bookstore_sessions,
     execute,
     point_settings_at,
@@ -68,10 +67,9 @@ def role(database_url: str) -> Iterator[str]:
 
 
 def login_url(database_url: str) -> str:
-    """Where the rotating role logs in: the server itself, in a run through the pooler too.
-    PgBouncer 1.18 refuses every login with SQLSTATE 08P01 (a role the server no longer knows
-    included), so through it a refused credential cannot be told from other failures."""
-    return direct_url(database_url)
+    """Where the rotating role logs in: through the pooler too, in a pooled run (PgBouncer
+    refuses a login with SQLSTATE 08P01, which the engine reads as refused credentials)."""
+    return database_url
 
 
 def use_database_secret(
