@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from shared.db.availability import DatabaseUnavailableError, unavailable_reason
 from shared.errors import AppError, ServiceUnavailableError, validation_error_body
@@ -62,11 +63,29 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
         return await _validation_error(request, invalid_body)
     code = _HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
     detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(_methods_of_path(request))
     return JSONResponse(
-        {"detail": detail, "code": code},
-        status_code=error.status_code,
-        headers=dict(error.headers or {}),
+        {"detail": detail, "code": code}, status_code=error.status_code, headers=headers
     )
+
+
+def _methods_of_path(request: Request) -> list[str]:
+    """Every method some route serves at the request's path: Starlette's own 405 names only the
+    first route's (`PATCH /books/{id}` is one route, `GET /books/{id}` another)."""
+    methods: set[str] = set()
+    routes = list(request.app.router.routes)
+    while routes:
+        route = routes.pop()
+        included = getattr(route, "original_router", None)  # FastAPI's record of include_router
+        if included is not None:
+            routes.extend(included.routes)
+            continue
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 async def _database_error(request: Request, error: Exception) -> JSONResponse:

@@ -275,3 +275,14 @@ def test_an_event_whose_header_holds_a_lone_surrogate_is_a_422_not_a_crash(
 
     assert response.status_code == 422
     assert response.json()["code"] == "VALIDATION_ERROR"
+
+
+def test_a_wrong_method_lists_every_method_of_the_path_in_allow() -> None:
+    from functions.books.app import handler as books_handler
+
+    response = LambdaClient(books_handler).request(
+        "PUT", "/books/5a550b4b-6029-4319-9c15-5fc6393e5ae7"
+    )
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "DELETE, GET, PATCH"
