@@ -23,18 +23,56 @@ from shared.middleware import (
 from shared.version import __version__
 
 _COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
-    422: {"model": ErrorBody, "description": "Validation error"},
     500: {"model": ErrorBody, "description": "Internal server error"},
-    503: {"model": ErrorBody, "description": "Database unavailable"},
 }
+_ERROR_BODY_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+VALIDATION_ERROR_RESPONSE: dict[str, Any] = {
+    "description": "Validation error: `detail` lists what is wrong, `field` names the one input "
+    "at fault when there is one",
+    "content": _ERROR_BODY_CONTENT,
+}
+DATABASE_UNAVAILABLE_RESPONSE: dict[str, Any] = {
+    "description": "The database is unavailable or timed out (`SERVICE_UNAVAILABLE`, with "
+    "`Retry-After`)",
+    "content": _ERROR_BODY_CONTENT,
+}
+# `openapi_extra=NO_DATABASE` on a route that never touches the database (and so never answers
+# 503); the mark itself is taken out of the document.
+_DATABASE_MARK = "x-database"
+NO_DATABASE: dict[str, Any] = {_DATABASE_MARK: False}
+# FastAPI's own 422 body, which the error handlers never answer.
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 
 class _FunctionApp(FastAPI):
     def openapi(self) -> dict[str, Any]:
-        # The 415 belongs only on operations with a body, which `responses=` cannot single out.
+        # The 415, 422 and 503 belong only on operations with a body, with inputs, or that touch
+        # the database, which app-wide `responses=` cannot single out.
         if self.openapi_schema is None:
-            document_unsupported_media_type(super().openapi())
+            openapi = super().openapi()
+            document_unsupported_media_type(openapi)
+            document_validation_errors(openapi)
+            document_database_unavailable(openapi)
         return super().openapi()
+
+
+def document_validation_errors(openapi: dict[str, Any]) -> None:
+    """Every operation with parameters or a body can answer 422, in the shared error body."""
+    for path_item in openapi.get("paths", {}).values():
+        for operation in path_item.values():
+            if operation.get("parameters") or "requestBody" in operation:
+                operation["responses"]["422"] = VALIDATION_ERROR_RESPONSE
+    schemas = openapi.get("components", {}).get("schemas", {})
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        schemas.pop(name, None)
+
+
+def document_database_unavailable(openapi: dict[str, Any]) -> None:
+    """Every operation can answer 503 but those marked `openapi_extra=NO_DATABASE`."""
+    for path_item in openapi.get("paths", {}).values():
+        for operation in path_item.values():
+            if operation.pop(_DATABASE_MARK, True):
+                operation["responses"].setdefault("503", DATABASE_UNAVAILABLE_RESPONSE)
 
 
 def create_app(

@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from shared.schema_fields import not_nullable
+
 
 class ErrorBody(BaseModel):
     detail: str | list[dict[str, Any]] = Field(
@@ -22,7 +24,10 @@ class ErrorBody(BaseModel):
     )
     code: str = Field(description="Machine-readable error code", examples=["BOOK_NOT_FOUND"])
     field: str | None = Field(
-        default=None, description="The input field at fault, when exactly one is"
+        default=None,
+        description="The input field at fault, when exactly one is; absent otherwise",
+        # Never null: left out when no single field is at fault.
+        json_schema_extra=not_nullable,
     )
 
 

@@ -14,6 +14,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 import uuid
 from functools import lru_cache
 from typing import Annotated, Any
@@ -34,6 +35,13 @@ MAX_CURSOR_LENGTH = 2048
 CURSOR_KEY_LABEL = b"bookstore-cursor"
 # 128 bits of the tag: forging stays out of reach and cursors stay short.
 TAG_BYTES = 16
+# What every cursor the server writes looks like: base64url text, a dot, the unpadded tag.
+CURSOR_PATTERN = rf"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{{{math.ceil(TAG_BYTES * 4 / 3)}}}$"
+CURSOR_RULE = (
+    "The `next_cursor` of the previous page of this same list, with the same filters and sort. "
+    "Cursors are signed by the server: any other value, even one of this shape, is refused with "
+    "422 `VALIDATION_ERROR`, `field` `cursor`."
+)
 
 
 class InvalidCursorError(AppError):
@@ -75,7 +83,13 @@ async def page_params(  # async: no worker thread per request (see shared.auth.d
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None,
-        Query(max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page"),
+        Query(
+            max_length=MAX_CURSOR_LENGTH,
+            description=CURSOR_RULE,
+            # Documented, not checked by the validator: `decode_cursor` refuses anything it did
+            # not write, which this shape included, with the one cursor error.
+            json_schema_extra={"pattern": CURSOR_PATTERN},
+        ),
     ] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)

@@ -38,6 +38,7 @@ pytest_plugins = (
     "tests.support.eventbridge",
     "tests.support.accounts",
     "tests.support.races",
+    "tests.support.api_examples",
     "tests.support.disposable_postgres",
     "tests.support.secret_scan",
 )

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from functions.books.isbn import InvalidIsbnError, normalise_isbn
 from shared.money import MONEY_RULE, MoneyIn, MoneyOut
-from shared.schema_fields import omittable
+from shared.schema_fields import omittable, whole_number
 
 MAX_STOCK = 2_147_483_647  # PostgreSQL integer
 
@@ -38,9 +38,25 @@ def _storable(value: str) -> str:
     return value
 
 
+# ISBN-13 (978 or 979 first) or ISBN-10 (its last character a digit or X), with any spaces and
+# hyphens before, between and after. The check digit, which no pattern can state, is the custom
+# format `isbn`.
+ISBN_PATTERN = (
+    r"^[ -]*(?:9[ -]*7[ -]*[89](?:[ -]*[0-9]){10}|[0-9](?:[ -]*[0-9]){8}[ -]*[0-9Xx])[ -]*$"
+)
+_ISBN_SHAPE = re.compile(ISBN_PATTERN)
+
+
 def _isbn(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("isbn", "ISBN must be a string")
+    # fullmatch, not search: in Python `$` also matches before a final newline, in JSON Schema not.
+    if not _ISBN_SHAPE.fullmatch(value):
+        raise PydanticCustomError(
+            "isbn",
+            "Invalid ISBN: 13 digits starting with 978 or 979, or 9 digits and a digit or X, "
+            "and nothing else but spaces and hyphens",
+        )
     try:
         return normalise_isbn(value)
     except InvalidIsbnError as error:
@@ -56,7 +72,13 @@ Isbn = Annotated[
     str,
     BeforeValidator(_isbn),
     WithJsonSchema(
-        {"type": "string", "examples": ["978-0-261-10221-7", "0261102214"]}, mode="validation"
+        {
+            "type": "string",
+            "format": "isbn",
+            "pattern": ISBN_PATTERN,
+            "examples": ["978-0-261-10221-7", "0261102214"],
+        },
+        mode="validation",
     ),
 ]
 # Plain `Annotated` aliases, as in the other schemas: a `type` statement would make each one a
@@ -76,14 +98,6 @@ Genre = Annotated[
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _whole_number(value: Any) -> Any:
-    # JSON Schema's `integer` is any number without a fraction, 5048.0 included, so a client
-    # generated from the schema may send one: it is accepted as the integer it is.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _iso_date(value: Any) -> Any:
@@ -106,7 +120,7 @@ Stock = Annotated[
         strict=True,
         description="A whole number (5 or 5.0); fractions, strings and booleans are refused",
     ),
-    BeforeValidator(_whole_number),
+    BeforeValidator(whole_number),
 ]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shared.models.cart import MAX_CART_QUANTITY
 from shared.money import MoneyOut
+from shared.schema_fields import whole_number
 
 Quantity = Annotated[
     int,
@@ -16,9 +17,11 @@ Quantity = Annotated[
         ge=1,
         le=MAX_CART_QUANTITY,
         strict=True,
-        description=f"1 to {MAX_CART_QUANTITY}; a JSON integer",
+        description=f"1 to {MAX_CART_QUANTITY}; a whole number (2 or 2.0): fractions, strings "
+        "and booleans are refused",
         examples=[2],
     ),
+    BeforeValidator(whole_number),
 ]
 
 

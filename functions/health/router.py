@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from functions.health import service
 from functions.health.schemas import DatabaseHealthPublic, HealthPublic, ReadinessPublic
+from shared.app_factory import NO_DATABASE
 from shared.db.session import SessionDep
 from shared.errors import error_responses
 from shared.version import __version__
@@ -11,7 +12,9 @@ from shared.version import __version__
 router = APIRouter(prefix="/health", tags=["health"])
 
 
-@router.get("", summary="Liveness: the function answers (no database access)")
+@router.get(
+    "", summary="Liveness: the function answers (no database access)", openapi_extra=NO_DATABASE
+)
 async def liveness() -> HealthPublic:
     return HealthPublic(version=__version__)
 

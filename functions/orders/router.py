@@ -37,7 +37,7 @@ REPLAYED_HEADER = "Idempotency-Replayed"
     "`IDEMPOTENCY_KEY_REUSED`. A retry sent while the first is still running waits for it. A "
     "checkout that failed remembers nothing: retrying it with the same key tries again.",
     responses={
-        **error_responses(401, 409, 422),
+        **error_responses(401, 409),
         status.HTTP_201_CREATED: {
             "description": "The order (or, for a replayed key, the first answer again)",
             "headers": {
@@ -69,7 +69,7 @@ async def place_order(
 @router.get(
     "",
     summary="The caller's orders, newest first (an admin sees every order)",
-    responses=error_responses(401, 422),
+    responses=error_responses(401),
 )
 async def list_orders(
     principal: CurrentUser, page: PageParamsDep, session: SessionDep
@@ -81,7 +81,7 @@ async def list_orders(
     "/{order_id}",
     summary="One order",
     description="Someone else's order is 404 `ORDER_NOT_FOUND`, like one that does not exist.",
-    responses=error_responses(401, 404, 422),
+    responses=error_responses(401, 404),
 )
 async def get_order(principal: CurrentUser, order_id: OrderId, session: SessionDep) -> OrderPublic:
     return await service.get_order(session, principal=principal, order_id=order_id)
@@ -93,7 +93,7 @@ async def get_order(principal: CurrentUser, order_id: OrderId, session: SessionD
     description="Only a `pending` or `paid` order can be cancelled (else 409 "
     "`ORDER_INVALID_TRANSITION`); its copies go back in stock in the same transaction, exactly "
     "once even if it is cancelled twice at once.",
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 404, 409),
 )
 async def cancel_order(
     principal: CurrentUser, order_id: OrderId, session: SessionDep
@@ -106,7 +106,7 @@ async def cancel_order(
     summary="Move an order along its lifecycle (admin)",
     description="pending → paid → shipped → delivered, and cancelled from pending or paid "
     "(which returns the stock). Anything else is 409 `ORDER_INVALID_TRANSITION`.",
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409),
 )
 async def update_order_status(
     admin: AdminUser, order_id: OrderId, data: OrderStatusUpdate, session: SessionDep

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/prebooks", tags=["prebooks"])
     "otherwise: put it in the cart), and one pending prebook per book (409 `PREBOOK_EXISTS`). "
     "No stock is taken now: when the book is released, the release job turns pending prebooks "
     "into orders at the price of that day, oldest first, while stock lasts.",
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 404, 409),
 )
 async def create_prebook(
     principal: CurrentUser, data: PrebookCreate, session: SessionDep
@@ -36,7 +36,7 @@ async def create_prebook(
 @router.get(
     "",
     summary="The caller's prebooks, newest first",
-    responses=error_responses(401, 422),
+    responses=error_responses(401),
 )
 async def list_prebooks(
     principal: CurrentUser, page: PageParamsDep, session: SessionDep
@@ -52,7 +52,7 @@ async def list_prebooks(
     description="Its status becomes `cancelled` and it is never fulfilled. Cancelling a "
     "cancelled prebook again is 204; a fulfilled one is 409 `PREBOOK_NOT_CANCELLABLE` (cancel "
     "its order instead); someone else's is 404 `PREBOOK_NOT_FOUND`.",
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 404, 409),
 )
 async def cancel_prebook(
     principal: CurrentUser,

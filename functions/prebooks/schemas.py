@@ -6,9 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shared.models.prebook import MAX_PREBOOK_QUANTITY, PrebookStatus
+from shared.schema_fields import whole_number
 
 Quantity = Annotated[
     int,
@@ -16,9 +17,11 @@ Quantity = Annotated[
         ge=1,
         le=MAX_PREBOOK_QUANTITY,
         strict=True,
-        description=f"1 to {MAX_PREBOOK_QUANTITY}; a JSON integer",
+        description=f"1 to {MAX_PREBOOK_QUANTITY}; a whole number (1 or 1.0): fractions, strings "
+        "and booleans are refused",
         examples=[1],
     ),
+    BeforeValidator(whole_number),
 ]
 
 

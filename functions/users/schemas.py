@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -9,28 +10,83 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from functions.users.emails import MAX_LENGTH, normalise_email
+from functions.users.emails import MAX_LENGTH, MAX_LOCAL_LENGTH, normalise_email
 from shared.roles import Role
 from shared.schema_fields import omittable
 
+# The addresses `normalise_email` accepts, as three patterns that must all match, so the OpenAPI
+# document states the rule exactly (one pattern would need lookaheads, which test-data generators
+# and clients cannot follow): the shape, with spaces or tabs around it; a local part of at most 64
+# characters; at most 254 characters besides the spaces and tabs.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERNS = (
+    rf"^[ \t]*{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}[ \t]*$",
+    rf"^[ \t]*[^@]{{1,{MAX_LOCAL_LENGTH}}}@",
+    rf"^[ \t]*[^ \t]{{1,{MAX_LENGTH}}}[ \t]*$",
+)
+# Room for spaces and tabs around the longest address.
+MAX_EMAIL_INPUT_LENGTH = MAX_LENGTH + 64
+_EMAIL_CHECKS = tuple(re.compile(pattern) for pattern in EMAIL_PATTERNS)
+EMAIL_RULE = (
+    "An email address: ASCII, a local part of at most 64 characters without quoting, a domain of "
+    "DNS labels ending in a letters-only top-level domain, at most 254 characters. Spaces and tabs "
+    "around it are trimmed and it is lower-cased."
+)
+
+
+def _email_patterns(value: str) -> str:
+    # fullmatch, not search: in Python `$` also matches before a final newline, in JSON Schema not.
+    shape, local_part, length = _EMAIL_CHECKS
+    if shape.fullmatch(value) and local_part.match(value) and length.fullmatch(value):
+        return value
+    raise PydanticCustomError("email", "Not a valid email address")
+
+
 Email = Annotated[
     str,
-    Field(max_length=MAX_LENGTH + 64, examples=["ann@example.org"]),
+    Field(max_length=MAX_EMAIL_INPUT_LENGTH),
+    AfterValidator(_email_patterns),
     AfterValidator(normalise_email),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": MAX_EMAIL_INPUT_LENGTH,
+            "allOf": [{"pattern": pattern} for pattern in EMAIL_PATTERNS],
+            "description": EMAIL_RULE,
+            "examples": ["ann@example.org"],
+        },
+        mode="validation",
+    ),
 ]
 NewPassword = Annotated[str, Field(min_length=8, max_length=128, description="8 to 128 characters")]
 # At login any length up to the maximum is merely wrong, never a hint about the rules.
 Password = Annotated[str, Field(min_length=1, max_length=128)]
+# 1 to 100 characters that start and end with neither a space nor a control character, with no
+# control character between, and any spaces around them, which are trimmed: one pattern states it
+# all, so the document and the validator cannot disagree on a blank or padded name.
+FULL_NAME_PATTERN = (
+    r"^ *[^ \x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^ \x00-\x1f\x7f-\x9f])? *$"
+)
+
+
+def _trimmed(name: str) -> str:
+    return name.strip(" ")
+
+
 FullName = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$"
+    Field(
+        pattern=FULL_NAME_PATTERN,
+        description="1 to 100 characters, no control characters; spaces around it are trimmed",
+        examples=["Ann Example"],
     ),
-    Field(description="1 to 100 characters, no control characters", examples=["Ann Example"]),
+    AfterValidator(_trimmed),
 ]
 RefreshTokenValue = Annotated[str, Field(min_length=1, max_length=256)]
 
@@ -55,6 +111,11 @@ class RefreshRequest(RequestModel):
 
 
 class UserUpdateMe(RequestModel):
+    # A new password needs the current one (422 without it), stated so in the JSON Schema.
+    model_config = ConfigDict(
+        json_schema_extra={"dependentRequired": {"password": ["current_password"]}}
+    )
+
     full_name: FullName | None = omittable()
     password: NewPassword | None = omittable(
         description="The new password; needs `current_password`",

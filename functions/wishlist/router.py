@@ -34,7 +34,7 @@ _ENTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
     description="Newest entry first (ties by book id, descending), in keyset pages that stay "
     "stable while books are added. Each entry shows the book's title, author, price and "
     "availability as they are now; books deleted from the catalog are left out.",
-    responses=error_responses(401, 422),
+    responses=error_responses(401),
 )
 async def list_wishlist(
     principal: CurrentUser, page: PageParamsDep, session: SessionDep
@@ -49,7 +49,7 @@ async def list_wishlist(
     description="201 with the new entry, or 200 with the entry as it was when the book is in the "
     "wishlist already (its `added_at` is kept, so putting it again does not move it to the top). "
     "404 `BOOK_NOT_FOUND` for a book that is not in the catalog.",
-    responses={**_ENTRY_RESPONSES, **error_responses(401, 404, 422)},
+    responses={**_ENTRY_RESPONSES, **error_responses(401, 404)},
 )
 async def add_to_wishlist(
     principal: CurrentUser, book_id: BookId, response: Response, session: SessionDep
@@ -68,7 +68,7 @@ async def add_to_wishlist(
     description="404 `WISHLIST_ITEM_NOT_FOUND` when the book is not in the caller's wishlist. "
     "The entry of a book since deleted from the catalog (which the list no longer shows) is "
     "removed too, with 204.",
-    responses=error_responses(401, 404, 422),
+    responses=error_responses(401, 404),
 )
 async def remove_from_wishlist(
     principal: CurrentUser, book_id: BookId, session: SessionDep

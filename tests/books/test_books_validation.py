@@ -16,6 +16,10 @@ from tests.support.lambda_client import LambdaClient
         ("isbn", "1234567890123"),  # not 978/979
         ("isbn", "97802611022"),
         ("isbn", 9780261102217),
+        # Only what the documented pattern admits: ASCII digits, spaces and hyphens.
+        ("isbn", "978\u0660\u0662\u0666\u0661\u0661\u0660\u0662\u0662\u0661\u0667"),
+        ("isbn", "9780261102217\n"),
+        ("isbn", "978\t0261102217"),
         ("title", ""),
         ("title", "   "),
         ("title", "x" * 301),
@@ -44,6 +48,11 @@ def test_invalid_fields_are_422_naming_the_field(
     assert response.json()["code"] == "VALIDATION_ERROR"
     assert response.json()["field"] == field
     assert client.get("/books").json()["items"] == []
+
+
+def test_an_isbn_with_spaces_and_hyphens_anywhere_is_accepted(add_book: AddBook) -> None:
+    assert add_book(isbn=" 978--0 261-10221-7 ")["isbn"] == "9780261102217"
+    assert add_book(isbn="0-8044-2957-x")["isbn"] == "9780804429573"
 
 
 def test_the_highest_and_lowest_prices_are_accepted(add_book: AddBook) -> None:

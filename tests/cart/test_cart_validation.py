@@ -50,6 +50,18 @@ def test_a_bad_quantity_body_is_422_and_leaves_the_cart_as_it_was(
     assert client.get("/cart", token=customer.token).json()["items"][0]["quantity"] == 1
 
 
+def test_a_whole_quantity_written_with_a_fraction_is_that_integer(
+    client: LambdaClient, customer: Account, database_url: str
+) -> None:
+    # JSON Schema's integer, which the document promises, is any number without a fraction.
+    book = make_book(database_url, stock=50)
+
+    response = client.put(f"/cart/items/{book}", json_body={"quantity": 12.0}, token=customer.token)
+
+    assert response.status_code == 200, response.body
+    assert response.json()["items"][0]["quantity"] == 12
+
+
 def test_a_malformed_book_id_is_422_on_the_book_id(client: LambdaClient, customer: Account) -> None:
     response = client.put("/cart/items/not-a-uuid", json_body={"quantity": 1}, token=customer.token)
 

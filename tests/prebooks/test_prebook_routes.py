@@ -154,6 +154,18 @@ def test_bad_input_is_422_and_writes_nothing(
     assert shelf.count("prebooks") == 0
 
 
+def test_a_whole_quantity_written_with_a_fraction_is_that_integer(
+    client: LambdaClient, customer: Account, database_url: str
+) -> None:
+    # JSON Schema's integer, which the document promises, is any number without a fraction.
+    book = make_book(database_url, release_date=NEXT_MONTH)
+
+    response = post(client, customer, {"book_id": book, "quantity": 9.0})
+
+    assert response.status_code == 201, response.body
+    assert response.json()["quantity"] == 9
+
+
 def test_a_body_without_a_book_or_a_quantity_is_422(
     client: LambdaClient, customer: Account, shelf: Shelf
 ) -> None:

@@ -27,6 +27,10 @@ REGISTER_CASES: list[tuple[str, Any]] = [
     ("email", "a" * 65 + "@example.org"),
     ("email", "ann@" + "d" * 250 + ".org"),
     ("email", "ann@exämple.org"),
+    # Only what the documented patterns admit: no other white space around it, ASCII only.
+    ("email", "ann@example.org\n"),
+    ("email", "ann@example.org\u00a0"),
+    ("email", "\u212aelvin@example.org"),
     ("password", None),
     ("password", "seven77"),
     ("password", "p" * 129),
@@ -36,6 +40,7 @@ REGISTER_CASES: list[tuple[str, Any]] = [
     ("full_name", "   "),
     ("full_name", "n" * 101),
     ("full_name", "Ann\nExample"),
+    ("full_name", "Ann\u0085"),
     ("full_name", ["Ann"]),
 ]
 MISSING = object()
