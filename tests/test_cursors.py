@@ -18,7 +18,7 @@ from shared.settings import get_settings
 from tests.support.accounts import Account
 from tests.support.lambda_client import LambdaClient
 
-SOME_ID = str(uuid.uuid4())
+SOME_ID = "5a550b4b-6029-4319-9c15-5fc6393e5ae7"  # fixed: test ids must match across xdist workers
 
 
 def unsigned(position: dict[str, Any]) -> str:

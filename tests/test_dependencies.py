@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_PARTY = {"shared", "functions", "bookstore", "tests", "alembic"}
-LAMBDA_RUNTIME = {"boto3", "botocore"}
+# What Lambda's python3.13 runtime provides (snapshot_restore_py: the SnapStart runtime hooks).
+LAMBDA_RUNTIME = {"boto3", "botocore", "snapshot_restore_py"}
 
 
 def imported_packages(folder: str) -> set[str]:

@@ -28,7 +28,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import wraps
 from types import ModuleType
 from typing import Any
@@ -193,6 +193,9 @@ def _json_items(document: Any) -> Iterator[tuple[str, Any]]:
             pending.extend(value)
 
 
+_FINDINGS_KEY = "secret_scan_findings"
+
+
 class SecretScanPlugin:
     """The hooks, with what they share: the known secrets and the findings so far."""
 
@@ -227,8 +230,21 @@ class SecretScanPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        worker_output = getattr(session.config, "workeroutput", None)
+        if worker_output is not None:
+            # An xdist worker: only it knows the tokens its tests issued, so it scans, and hands
+            # what it found to the controller, whose exit status is the run's.
+            worker_output[_FINDINGS_KEY] = [asdict(finding) for finding in self.findings]
+            return
         if self.findings and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """xdist, on the controller: a worker finished; its findings join the run's."""
+        reported = getattr(node, "workeroutput", {}).get(_FINDINGS_KEY, [])
+        known = set(self.findings)
+        self.findings += [f for f in (Finding(**item) for item in reported) if f not in known]
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.findings:
