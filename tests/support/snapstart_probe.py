@@ -19,17 +19,11 @@ from typing import Any
 RESTORES = 2
 
 
-def server_pids(database_url: str) -> list[int]:
-    from tests.support.databases import fetch, run
+def server_pids(database_url: str) -> list[str]:
+    """The application's connections to the database (behind a pooler, the pooler's clients)."""
+    from tests.support.databases import bookstore_sessions
 
-    rows = run(
-        fetch(
-            database_url,
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND application_name = 'bookstore' AND pid <> pg_backend_pid()",
-        )
-    )
-    return sorted(row["pid"] for row in rows)
+    return sorted(session.key for session in bookstore_sessions(database_url))
 
 
 def restore(database_url: str, book_id: str) -> dict[str, Any]:
