@@ -125,7 +125,7 @@ def measure(rounds: int, calls: int) -> list[tuple[str, float, float]]:
         runner.run("upgrade")
         get_settings.cache_clear()
         book_id = uuid.uuid4()
-        run(_insert_book(database_url, book_id))
+        run(insert_book(database_url, book_id))
         handlers = {
             "bare": bare_handler(database_url),
             "peer": peer_handler(database_url),
@@ -149,7 +149,7 @@ def measure(rounds: int, calls: int) -> list[tuple[str, float, float]]:
         run(admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _insert_book(database_url: str, book_id: uuid.UUID) -> None:
+async def insert_book(database_url: str, book_id: uuid.UUID) -> None:
     connection = await asyncpg.connect(database_url)
     try:
         await connection.execute(
