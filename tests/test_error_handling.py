@@ -16,7 +16,7 @@ from shared.app_factory import create_app
 from shared.db.session import SessionDep
 from shared.errors import ConflictError
 from shared.lambda_handler import create_handler
-from tests.support.databases import point_settings_at
+from tests.support.databases import bookstore_sessions, point_settings_at
 from tests.support.lambda_client import LambdaClient
 from tests.support.logs import captured_logs
 
@@ -193,16 +193,21 @@ def test_the_openapi_document_is_served_under_the_function_name() -> None:
     assert "ErrorBody" in json.dumps(document["components"])
 
 
-def test_a_statement_past_the_command_timeout_is_a_503_not_a_hang(
+def test_a_statement_past_the_command_timeout_is_a_503_and_its_connection_is_not_reused(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DB_COMMAND_TIMEOUT", "0.5")
     point_settings_at(database_url, monkeypatch)
+    assert client.get("/probe/db").status_code == 200
+    [before] = bookstore_sessions(database_url)
 
     response = client.get("/probe/slow")
+    after = client.get("/probe/db")
 
     assert response.status_code == 503
     assert response.json()["code"] == "SERVICE_UNAVAILABLE"
+    assert after.json() == {"one": 1}
+    assert bookstore_sessions(database_url) not in ([], [before])
 
 
 @pytest.mark.parametrize("path", ["/probe/disk", "/probe/upstream"])
