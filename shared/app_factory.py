@@ -16,9 +16,8 @@ from shared.json_body import (
     require_json_content_type,
 )
 from shared.middleware import (
-    InvocationDeadlineMiddleware,
+    FallbackResponseMiddleware,
     RequestContextMiddleware,
-    UnhandledErrorMiddleware,
 )
 from shared.version import __version__
 
@@ -96,7 +95,6 @@ def create_app(
     install_error_handlers(app)
     # Added last is outermost: request context wraps the 500 fallback so every answer has an id.
     app.add_middleware(InputGuardMiddleware)
-    app.add_middleware(UnhandledErrorMiddleware)
-    app.add_middleware(InvocationDeadlineMiddleware)
+    app.add_middleware(FallbackResponseMiddleware)
     app.add_middleware(RequestContextMiddleware)
     return app

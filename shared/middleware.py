@@ -58,11 +58,16 @@ class RequestContextMiddleware:
         await self.app(scope, receive, send_with_request_id)
 
 
-class UnhandledErrorMiddleware:
-    """Answers any exception nothing else handled with the generic 500 body, and logs it.
+class FallbackResponseMiddleware:
+    """Answers for the app when it cannot: the generic 500 for an exception nothing handled, and
+    a 503 of our own for a request still running at the invocation's deadline (see
+    `shared.deadline`), before Lambda's timeout would kill it mid-flight. Both are logged.
 
-    Sits inside the request-context middleware so the 500 still gets its request id and metric, and
-    keeps the exception from reaching Starlette's ServerErrorMiddleware, which would re-raise it.
+    Each database step keeps to its own budget; the deadline is the backstop for the sum of them
+    (several slow statements in one request): the request is cancelled, and an open transaction
+    rolls back with its connection, which is discarded. Sits inside the request-context
+    middleware so these answers still get their request id and metrics, and keeps exceptions from
+    Starlette's ServerErrorMiddleware, which would re-raise them.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -80,51 +85,30 @@ class UnhandledErrorMiddleware:
                 response_started = True
             await send(message)
 
+        left = seconds_left()
+        budget = asyncio.timeout(None if left is None else max(left, 0))
         try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            logger.exception("unhandled error")
+            async with budget:
+                await self.app(scope, receive, tracking_send)
+        except Exception as error:
+            out_of_time = isinstance(error, TimeoutError) and budget.expired()
+            if out_of_time:
+                logger.error("request cancelled at the invocation deadline", path=scope["path"])
+            else:
+                logger.exception("unhandled error")
             if response_started:
                 raise
-            await send_json(send, 500, INTERNAL_ERROR_BODY)
+            if out_of_time:
+                await send_json(
+                    send, _OUT_OF_TIME.status_code, _OUT_OF_TIME.body(), _OUT_OF_TIME.headers
+                )
+            else:
+                await send_json(send, 500, INTERNAL_ERROR_BODY)
 
 
-class InvocationDeadlineMiddleware:
-    """Answers 503 itself when a request is still running at the invocation's deadline (see
-    `shared.deadline`), rather than let Lambda's timeout kill it mid-flight.
-
-    Each database step already keeps to its own budget; this is the backstop for the sum of them
-    (several slow statements in one request). The request is cancelled: an open transaction rolls
-    back with its connection, which is discarded.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        left = seconds_left()
-        if scope["type"] != "http" or left is None:
-            await self.app(scope, receive, send)
-            return
-        response_started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
-        try:
-            async with asyncio.timeout(max(left, 0)) as budget:
-                await self.app(scope, receive, tracking_send)
-        except TimeoutError:
-            if not budget.expired() or response_started:
-                raise
-            logger.error("request cancelled at the invocation deadline", path=scope["path"])
-            error = ServiceUnavailableError(
-                "The request ran out of time, try again shortly", code="SERVICE_UNAVAILABLE"
-            )
-            await send_json(send, error.status_code, error.body(), error.headers)
+_OUT_OF_TIME = ServiceUnavailableError(
+    "The request ran out of time, try again shortly", code="SERVICE_UNAVAILABLE"
+)
 
 
 async def send_json(
