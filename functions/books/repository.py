@@ -133,9 +133,10 @@ async def get_book(reader: Reader, *, book_id: uuid.UUID, today: date) -> Mappin
 
 async def find_book(session: AsyncSession, *, book_id: uuid.UUID, today: date) -> RowMapping | None:
     """`get_book` within the session's transaction."""
-    statement = select(*book_columns(today)).where(Book.id == book_id, Book.deleted_at.is_(None))
     connection = await session.connection()
-    return (await connection.execute(statement)).mappings().one_or_none()
+    result = await connection.execute(_BOOK_BY_ID.statement, {"book_id": book_id, "today": today})
+    row: RowMapping | None = result.mappings().one_or_none()
+    return row
 
 
 async def insert_book(

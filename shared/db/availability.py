@@ -1,5 +1,5 @@
 """Telling database errors apart: the database cannot serve us now (503, and why), credentials
-refused (re-read the secret), everything else (a bug: 500)."""
+refused (re-read the secret), everything else (a bug: 500); and keeping row values out of them."""
 
 from __future__ import annotations
 
@@ -35,9 +35,10 @@ _REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str
     (TimeoutError, "it did not answer in time"),
     (OSError, "it cannot be reached"),
 )
-_AUTHENTICATION_FAILURES: tuple[type[BaseException], ...] = (
+_REFUSED_LOGIN: tuple[type[BaseException], ...] = (
     asyncpg.InvalidPasswordError,  # 28P01
     asyncpg.InvalidAuthorizationSpecificationError,  # 28000: among others, no such role
+    asyncpg.ProtocolViolationError,  # 08P01: PgBouncer's answer to any refused login
 )
 
 
@@ -57,9 +58,30 @@ def error_chain(error: BaseException) -> list[BaseException]:
     return chain
 
 
-def is_authentication_failure(error: BaseException) -> bool:
-    """The server refused the user or password (SQLAlchemy may wrap the driver's error)."""
-    return any(isinstance(link, _AUTHENTICATION_FAILURES) for link in error_chain(error))
+def is_refused_login(error: BaseException) -> bool:
+    """For an error raised while logging in: the server, or a pooler in front of it, refused the
+    user or password (SQLAlchemy may wrap the driver's error)."""
+    return any(isinstance(link, _REFUSED_LOGIN) for link in error_chain(error))
+
+
+def connect_failure_reason(error: BaseException) -> str | None:
+    """Why a connection could not be opened, else None (a bug). Any server error while
+    connecting is a refusal: no statement has run yet."""
+    reason = driver_failure_reason(error)
+    if reason is not None:
+        return reason
+    for link in error_chain(error):
+        if isinstance(link, asyncpg.PostgresError):
+            return f"it refused the connection ({link.sqlstate})"
+    return None
+
+
+def forget_row_values(error: BaseException) -> None:
+    """PostgreSQL's DETAIL quotes row values ("Failing row contains (...)", "Key (email)=(...)");
+    the driver's error prints it, and a logged traceback prints the driver's error."""
+    for link in error_chain(error):
+        if isinstance(link, asyncpg.PostgresError):
+            link.detail = None
 
 
 def driver_failure_reason(error: BaseException) -> str | None:
@@ -86,7 +108,3 @@ def unavailable_reason(error: BaseException) -> str | None:
     if isinstance(error, DatabaseUnavailableError | exc.SQLAlchemyError):
         return driver_failure_reason(error)
     return None
-
-
-def is_database_unavailable(error: BaseException) -> bool:
-    return unavailable_reason(error) is not None

@@ -25,9 +25,11 @@ from sqlalchemy.util import await_
 
 from shared.db.availability import (
     DatabaseUnavailableError,
+    connect_failure_reason,
     driver_failure_reason,
     error_chain,
-    is_authentication_failure,
+    forget_row_values,
+    is_refused_login,
 )
 from shared.db.url import Credentials, resolve_database_url, secret_credentials
 from shared.deadline import within_budget
@@ -86,19 +88,10 @@ def _connect_within_budget(engine: AsyncEngine, settings: Settings) -> None:
         try:
             return _log_in(dialect, cargs, cparams, settings)
         except Exception as error:
-            reason = driver_failure_reason(error) or _refusal_reason(error)
+            reason = connect_failure_reason(error)
             if reason is None:
                 raise
             raise DatabaseUnavailableError(reason) from error
-
-
-def _refusal_reason(error: BaseException) -> str | None:
-    """Any server error while connecting is a refusal: no statement has run. PgBouncer, for one,
-    refuses every failed login with 08P01 rather than PostgreSQL's own codes."""
-    for link in error_chain(error):
-        if isinstance(link, asyncpg.PostgresError):
-            return f"it refused the connection ({link.sqlstate})"
-    return None
 
 
 def _log_in(dialect: Dialect, cargs: list[Any], cparams: dict[str, Any], settings: Settings) -> Any:
@@ -108,11 +101,7 @@ def _log_in(dialect: Dialect, cargs: list[Any], cparams: dict[str, Any], setting
     try:
         return _connect_as(dialect, cargs, cparams, credentials, settings)
     except Exception as error:
-        # 08P01 at login is how PgBouncer says the credentials were refused.
-        pooler_refusal = any(
-            isinstance(link, asyncpg.ProtocolViolationError) for link in error_chain(error)
-        )
-        if credentials is None or not (is_authentication_failure(error) or pooler_refusal):
+        if credentials is None or not is_refused_login(error):
             raise
     logger.warning("database credentials refused; reading the secret again")
     fresh = secret_credentials(settings, force_fetch=True)
@@ -140,12 +129,8 @@ def _classify_statement_errors(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "handle_error")
     def _classify(context: ExceptionContext) -> BaseException | None:
         original = context.original_exception
+        forget_row_values(original)
         chain = error_chain(original)
-        for link in chain:
-            # PostgreSQL's DETAIL quotes row values ("Failing row contains (...)",
-            # "Key (email)=(...)"); the driver's error prints it, a logged traceback prints that.
-            if isinstance(link, asyncpg.PostgresError):
-                link.detail = None
         if any(isinstance(link, asyncpg.ReadOnlySQLTransactionError) for link in chain):
             # A failover in progress: the writer's address will soon name the new primary, which
             # only a new connection reaches. Drop this one, keep the pool.

@@ -17,7 +17,11 @@ from typing import Any
 import asyncpg
 from sqlalchemy.sql import Select
 
-from shared.db.availability import DatabaseUnavailableError, driver_failure_reason, error_chain
+from shared.db.availability import (
+    DatabaseUnavailableError,
+    driver_failure_reason,
+    forget_row_values,
+)
 from shared.db.engine import get_engine
 
 # The driver errors after which the connection itself cannot be trusted again.
@@ -34,14 +38,14 @@ class CompiledRead:
     passed by name per call; the values the statement was written with are kept."""
 
     def __init__(self, statement: Select[Any]) -> None:
-        self._statement = statement
+        self.statement = statement
         self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
         _ALL_READS.append(self)
 
     def arguments(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
         """The SQL, and its positional arguments for these named parameters."""
         if self._compiled is None:
-            compiled = self._statement.compile(dialect=get_engine().dialect)
+            compiled = self.statement.compile(dialect=get_engine().dialect)
             self._compiled = (str(compiled), tuple(compiled.positiontup or ()), compiled.params)
         sql, names, written = self._compiled
         return sql, [params.get(name, written.get(name)) for name in names]
@@ -69,19 +73,8 @@ class Reader:
             raise self._failure(error) from error
         return row
 
-    async def fetch(self, read: CompiledRead, **params: Any) -> list[Mapping[str, Any]]:
-        sql, arguments = read.arguments(params)
-        try:
-            rows: list[Mapping[str, Any]] = await self._driver.fetch(sql, *arguments)
-        except Exception as error:
-            raise self._failure(error) from error
-        return rows
-
     def _failure(self, error: Exception) -> Exception:
-        for link in error_chain(error):
-            # As the engine does: DETAIL quotes row values, which must not reach a log.
-            if isinstance(link, asyncpg.PostgresError):
-                link.detail = None
+        forget_row_values(error)  # as the engine does
         if isinstance(error, _BROKEN_CONNECTION):
             self.broken = True
         reason = driver_failure_reason(error)
