@@ -27,36 +27,22 @@ from schemathesis.schemas import APIOperation, BaseSchema
 from functions.books.app import handler as books_handler
 from functions.books.isbn import isbn10_check_digit, isbn13_check_digit
 from functions.books.router import router as books_router
-from functions.cart.app import handler as cart_handler
 from functions.cart.router import router as cart_router
-from functions.health.app import handler as health_handler
 from functions.health.router import router as health_router
-from functions.orders.app import handler as orders_handler
 from functions.orders.router import router as orders_router
-from functions.prebooks.app import handler as prebooks_handler
 from functions.prebooks.router import router as prebooks_router
 from functions.users.app import handler as users_handler
 from functions.users.router import auth_router, users_router
-from functions.wishlist.app import handler as wishlist_handler
 from functions.wishlist.router import router as wishlist_router
 from shared.auth.dependencies import admin_principal
-from shared.lambda_handler import LambdaHandler
 from tests.support.api_examples import DEFAULT_EXAMPLES, examples_per_operation
 from tests.support.api_seed import CALLERS, Caller, seed, with_seeded_examples
+from tests.support.handlers import HANDLERS
 from tests.support.lambda_client import LambdaClient
 from tests.support.lambda_wsgi import LambdaWsgiApp
 
 ApiCase = Case[APIOperation[Any, Any, Any, Any]]
 
-HANDLERS: dict[str, LambdaHandler] = {
-    "health": health_handler,
-    "users": users_handler,
-    "books": books_handler,
-    "cart": cart_handler,
-    "orders": orders_handler,
-    "wishlist": wishlist_handler,
-    "prebooks": prebooks_handler,
-}
 
 DEEP = examples_per_operation() > DEFAULT_EXAMPLES
 

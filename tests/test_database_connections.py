@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import boto3
 import pytest
-from moto import mock_aws
 from pydantic import SecretStr, ValidationError
 from sqlalchemy.engine import make_url
 
 from bookstore.template import functions, http_routes, load_template
 from functions.health.app import handler
-from shared.aws_secrets import clear_secret_cache
 from shared.db.engine import connect_args
 from shared.settings import DEFAULT_SECRET_KEY, Settings
 from tests.support.databases import bookstore_sessions, drop_bookstore_sessions, point_settings_at
@@ -46,20 +43,6 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_transparently(
 
     assert response.status_code == 200
     assert bookstore_sessions(database_url) not in ([], [dropped])
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in {
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }.items():
-        monkeypatch.setenv(name, value)
-    clear_secret_cache()
-    with mock_aws():
-        yield
-    clear_secret_cache()
 
 
 def test_credentials_come_from_the_secrets_manager_secret_and_are_cached(

@@ -23,30 +23,18 @@ from urllib.parse import parse_qsl, quote
 import pytest
 
 from bookstore.events import http_api_event
-from functions.books.app import handler as books_handler
 from functions.cart.app import handler as cart_handler
-from functions.health.app import handler as health_handler
 from functions.orders.app import handler as orders_handler
 from functions.prebooks.app import handler as prebooks_handler
 from functions.users.app import handler as users_handler
 from functions.users.passwords import hash_password
-from functions.wishlist.app import handler as wishlist_handler
-from shared.lambda_handler import LambdaHandler
 from tests.support.accounts import Account, make_account, make_book
 from tests.support.databases import sql
+from tests.support.handlers import HANDLERS
 from tests.support.lambda_client import LambdaClient, LambdaResponse, invoke
 from tests.support.logs import CapturedLogs, captured_logs
 from tests.users.helpers import NEW_PASSWORD, PASSWORD
 
-HANDLERS: dict[str, LambdaHandler] = {
-    "health": health_handler,
-    "users": users_handler,
-    "books": books_handler,
-    "cart": cart_handler,
-    "orders": orders_handler,
-    "wishlist": wishlist_handler,
-    "prebooks": prebooks_handler,
-}
 # What a database error carries, which neither a response nor a log line may show.
 DATABASE_ERROR_TEXT = re.compile(
     "asyncpg|sqlalchemy|psycopg|invalid byte sequence|out of range for type|SQLSTATE|DataError|"

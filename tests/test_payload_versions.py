@@ -19,28 +19,15 @@ from fastapi import APIRouter, Request, Response
 from bookstore.events import function_url_event, http_api_event, rest_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books.app import handler as books_handler
-from functions.cart.app import handler as cart_handler
-from functions.health.app import handler as health_handler
-from functions.orders.app import handler as orders_handler
-from functions.prebooks.app import handler as prebooks_handler
 from functions.users.app import handler as users_handler
-from functions.wishlist.app import handler as wishlist_handler
 from shared.app_factory import create_app
-from shared.lambda_handler import LambdaHandler, create_handler
+from shared.lambda_handler import create_handler
 from tests.books.helpers import isbn13
 from tests.support.accounts import Account, make_account, make_book
+from tests.support.handlers import HANDLERS
 from tests.support.lambda_client import PAYLOAD_VERSIONS, LambdaClient, LambdaResponse, invoke
 from tests.users.helpers import PASSWORD
 
-HANDLERS: dict[str, LambdaHandler] = {
-    "health": health_handler,
-    "users": users_handler,
-    "books": books_handler,
-    "cart": cart_handler,
-    "orders": orders_handler,
-    "wishlist": wishlist_handler,
-    "prebooks": prebooks_handler,
-}
 VERSION_IDS = {"2.0": "http-api", "1.0": "rest-api", "function-url": "function-url"}
 
 _serials = count(1)

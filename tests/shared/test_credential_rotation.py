@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from moto import mock_aws
 from sqlalchemy.engine import make_url
 
 from functions.health.app import handler
@@ -31,22 +30,6 @@ from tests.support.lambda_client import LambdaClient
 from tests.support.logs import captured_logs
 
 client = LambdaClient(handler)
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in {
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }.items():
-        monkeypatch.setenv(name, value)
-    aws_secrets.clear_secret_cache()
-    signing_key_module.forget_previous_keys()
-    with mock_aws():
-        yield
-    aws_secrets.clear_secret_cache()
-    signing_key_module.forget_previous_keys()
 
 
 @pytest.fixture

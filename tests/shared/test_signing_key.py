@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 
 import boto3
 import pytest
-from moto import mock_aws
 from pydantic import ValidationError
 
 from shared.auth import signing_key as signing_key_module
 from shared.auth.tokens import InvalidTokenError, create_access_token, decode_access_token
-from shared.aws_secrets import clear_secret_cache
 from shared.settings import Settings, get_settings
 
 AWS_KEY = "a-key-that-only-lives-in-aws-and-is-long-enough"
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    clear_secret_cache()
-    signing_key_module.forget_previous_keys()
-    with mock_aws():
-        yield
-    clear_secret_cache()
-    signing_key_module.forget_previous_keys()
 
 
 def use_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:

