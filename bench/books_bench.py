@@ -32,10 +32,9 @@ os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "books-bench")
 import asyncpg
 from sqlalchemy import Executable
 from sqlalchemy.engine import Dialect, make_url
-from support import Figure, admin, percentile, run, server_url, write_figures
+from support import Figure, percentile, run, scratch_database, write_figures
 
 from bookstore.catalog.generator import generate_catalog
-from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books import repository
@@ -44,7 +43,6 @@ from functions.books.listing import sort_order
 from functions.books.router import catalog_filters
 from functions.books.search import SearchTerms, query_words
 from shared.db.base import new_id
-from shared.db.engine import dispose_engine
 from shared.db.transaction import transaction
 from shared.domain.availability import today
 from shared.money import parse_money
@@ -212,21 +210,10 @@ def main() -> int:
     parser.add_argument("--json", help="also write the figures to this file (bookstore bench)")
     arguments = parser.parse_args()
 
-    server = server_url()
-    database = f"books_bench_{os.getpid()}"
-    run(admin(server, f'CREATE DATABASE "{database}"'))
-    os.environ["DATABASE_URL"] = asyncpg_dsn(server, database)
-    try:
-        from functions.migrations import runner
-
-        runner.run("upgrade")
-        seconds = run(load_books(os.environ["DATABASE_URL"], arguments.books))
+    with scratch_database("books_bench", keep=arguments.keep) as url:
+        seconds = run(load_books(url, arguments.books))
         print(f"loaded {arguments.books} books with COPY in {seconds:.1f} s (indexes included)")
         return bench(arguments.runs, arguments.json)
-    finally:
-        run(dispose_engine())
-        if not arguments.keep:
-            run(admin(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
 def bench(runs: int, json_path: str | None = None) -> int:

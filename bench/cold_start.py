@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from support import Figure, admin, run, server_url, write_figures
+from support import Figure, run, scratch_database, write_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = getattr(sys, "_base_executable", sys.executable)  # the interpreter, not the venv's
@@ -111,30 +111,17 @@ SIGNING_KEY = "cold-start-bench-signing-key-long-enough-for-hs256"
 
 
 @contextlib.contextmanager
-def scratch_database() -> Iterator[tuple[str, str, str]]:
+def populated_database() -> Iterator[tuple[str, str, str]]:
     """A migrated database with one customer and one book: (its URL, a token, the book's id)."""
     os.environ["SECRET_KEY"] = SIGNING_KEY
 
-    from bookstore.dsn import asyncpg_dsn
-    from functions.migrations import runner
     from shared.auth.tokens import create_access_token
     from shared.db.base import new_id
-    from shared.settings import get_settings
 
-    server = server_url()
-    name = f"bench_cold_{os.getpid()}"
-    run(admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    run(admin(server, f'CREATE DATABASE "{name}"'))
-    url = asyncpg_dsn(server, name)
-    try:
-        os.environ["DATABASE_URL"] = url
-        get_settings.cache_clear()
-        runner.run("upgrade")
+    with scratch_database("bench_cold") as url:
         user, book = new_id(), new_id()
         run(_insert(url, user, book))
         yield url, create_access_token(user, "customer")[0], str(book)
-    finally:
-        run(admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _insert(url: str, user: uuid.UUID, book: uuid.UUID) -> None:
@@ -171,7 +158,7 @@ def sample(paths: list[str], module: str, path: str, env: dict[str, str]) -> dic
 
 def measure(rounds: int) -> list[tuple[str, float, float]]:
     """(name, median import ms, median import + first request ms): the hello first."""
-    with tempfile.TemporaryDirectory(prefix="coldstart-") as tmp, scratch_database() as scratch:
+    with tempfile.TemporaryDirectory(prefix="coldstart-") as tmp, populated_database() as scratch:
         url, token, book = scratch
         workdir = Path(tmp)
         build = build_project(workdir)

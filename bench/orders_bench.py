@@ -48,15 +48,14 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
 import asyncpg
 from sqlalchemy import event
-from support import admin, percentile, run, server_url
+from support import percentile, run, scratch_database
 
-from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.orders.app import handler
 from shared.auth.tokens import create_access_token
 from shared.db.base import new_id
-from shared.db.engine import dispose_engine, get_engine
+from shared.db.engine import get_engine
 from shared.domain.availability import is_released, today
 from shared.money import CENTS, format_money
 from shared.settings import get_settings
@@ -572,24 +571,11 @@ def main() -> int:
     if get_settings().event_bus_name:
         parser.error("unset EVENT_BUS_NAME: the bench measures checkout without publishing")
 
-    server = server_url()
-    database = f"orders_bench_{os.getpid()}"
-    run(admin(server, f'CREATE DATABASE "{database}"'))
-    os.environ["DATABASE_URL"] = asyncpg_dsn(server, database)  # the workers inherit it
-    get_settings.cache_clear()  # read above, before DATABASE_URL was set
-    try:
-        from functions.migrations import runner
-
-        runner.run("upgrade")
+    with scratch_database("orders_bench", keep=arguments.keep) as url:
         with one_core() as pinned:
-            latency = measure_latency(os.environ["DATABASE_URL"], arguments.runs)
-        races = measure_contention(os.environ["DATABASE_URL"], arguments.processes)
-        ok = report(arguments.runs, latency, races, pinned)
-        return 0 if ok else 1
-    finally:
-        run(dispose_engine())
-        if not arguments.keep:
-            run(admin(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            latency = measure_latency(url, arguments.runs)
+        races = measure_contention(url, arguments.processes)
+        return 0 if report(arguments.runs, latency, races, pinned) else 1
 
 
 if __name__ == "__main__":

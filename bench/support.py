@@ -3,9 +3,10 @@ an administrative statement, and percentiles."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,31 @@ async def admin(url: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+@contextlib.contextmanager
+def scratch_database(prefix: str, *, keep: bool = False) -> Iterator[str]:
+    """A new database on `server_url()`, migrated to head, that this process uses for the block
+    (DATABASE_URL, settings read again): its URL. Dropped afterwards unless `keep`."""
+    from functions.migrations import runner
+    from shared.db.engine import dispose_engine
+    from shared.settings import get_settings
+
+    server = server_url()
+    name = f"{prefix}_{os.getpid()}"
+    run(admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run(admin(server, f'CREATE DATABASE "{name}"'))
+    url = asyncpg_dsn(server, name)
+    os.environ["DATABASE_URL"] = url  # worker processes inherit it
+    get_settings.cache_clear()
+    try:
+        runner.run("upgrade")
+        get_settings.cache_clear()
+        yield url
+    finally:
+        run(dispose_engine())
+        if not keep:
+            run(admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def percentile(samples: list[float], fraction: float) -> float:

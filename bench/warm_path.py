@@ -34,7 +34,7 @@ from fastapi import Depends, FastAPI, HTTPException
 from mangum import Mangum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from support import Figure, admin, percentile, run, server_url, write_figures
+from support import Figure, percentile, run, scratch_database, write_figures
 
 from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
@@ -112,18 +112,7 @@ def time_calls(handler: Handler, event: dict[str, Any], calls: int) -> list[floa
 
 def measure(rounds: int, calls: int) -> list[tuple[str, float, float]]:
     """(name, p50 ms, p99 ms) of bare, peer and ours."""
-    server = server_url()
-    name = f"bench_warm_{os.getpid()}"
-    run(admin(server, f'DROP DATABASE IF EXISTS "{name}"'))
-    run(admin(server, f'CREATE DATABASE "{name}"'))
-    database_url = asyncpg_dsn(server, name)
-    try:
-        os.environ["DATABASE_URL"] = database_url
-        from functions.migrations import runner
-        from shared.settings import get_settings
-
-        runner.run("upgrade")
-        get_settings.cache_clear()
+    with scratch_database("bench_warm") as database_url:
         book_id = uuid.uuid4()
         run(insert_book(database_url, book_id))
         handlers = {
@@ -142,11 +131,6 @@ def measure(rounds: int, calls: int) -> list[tuple[str, float, float]]:
             (label, percentile(values, 0.5), percentile(values, 0.99))
             for label, values in samples.items()
         ]
-    finally:
-        from shared.db.engine import dispose_engine
-
-        run(dispose_engine())
-        run(admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def insert_book(database_url: str, book_id: uuid.UUID) -> None:

@@ -20,10 +20,9 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "INFO")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "warm-profile")
 
-from support import admin, run, server_url
+from support import run, scratch_database
 from warm_path import insert_book, logs_discarded
 
-from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 
@@ -40,18 +39,7 @@ def package_of(filename: str) -> str:
 
 
 def profile(requests: int) -> dict[str, float]:
-    server = server_url()
-    name = f"bench_profile_{os.getpid()}"
-    run(admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    run(admin(server, f'CREATE DATABASE "{name}"'))
-    url = asyncpg_dsn(server, name)
-    os.environ["DATABASE_URL"] = url
-    try:
-        from functions.migrations import runner
-        from shared.settings import get_settings
-
-        runner.run("upgrade")
-        get_settings.cache_clear()
+    with scratch_database("bench_profile") as url:
         book = uuid.uuid4()
         run(insert_book(url, book))
         from functions.books.app import handler
@@ -64,11 +52,6 @@ def profile(requests: int) -> dict[str, float]:
         for _ in range(requests):
             handler(event, LocalLambdaContext(timeout_seconds=15))
         profiler.disable()
-    finally:
-        from shared.db.engine import dispose_engine
-
-        run(dispose_engine())
-        run(admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     per_package: dict[str, float] = defaultdict(float)
     stats = pstats.Stats(profiler)
     for (filename, _, _), (_, _, own_time, _, _) in stats.stats.items():  # type: ignore[attr-defined]
