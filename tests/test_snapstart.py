@@ -9,9 +9,14 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 
 from bookstore import embedded_postgres
+from shared.db.url import secret_credentials
+from shared.lambda_handler import run_on_process_loop
+from shared.settings import get_settings
+from shared.snapstart import after_restore
 from tests.support.accounts import make_book
 from tests.support.databases import create_database, drop_database, unique_name
 
@@ -81,3 +86,31 @@ def test_two_restores_of_one_snapshot_draw_different_random_numbers(
 def test_the_hooks_take_well_under_a_second(lifecycle: dict[str, Any]) -> None:
     assert lifecycle["before_snapshot_seconds"] < 1
     assert all(restore["after_restore_seconds"] < 1 for restore in lifecycle["restores"])
+
+
+def test_after_a_restore_the_database_credentials_are_read_from_the_secret_again(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets = boto3.client("secretsmanager")
+    arn = secrets.create_secret(
+        Name="rds!db-snapshot",
+        SecretString=json.dumps({"username": "app", "password": "password-in-the-snapshot"}),
+    )["ARN"]
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_SECRET_ARN", arn)
+    monkeypatch.setenv("DATABASE_HOST", "db.internal")
+    get_settings.cache_clear()
+    assert secret_credentials(get_settings()) is not None  # read, and cached, before the snapshot
+    secrets.put_secret_value(
+        SecretId=arn,
+        SecretString=json.dumps({"username": "app", "password": "password-rotated-since"}),
+    )
+    cached = secret_credentials(get_settings())
+
+    after_restore(run_on_process_loop)
+    restored = secret_credentials(get_settings())
+
+    assert [c.password if c else None for c in (cached, restored)] == [
+        "password-in-the-snapshot",
+        "password-rotated-since",
+    ]
