@@ -30,8 +30,6 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "books-bench")
 
 import asyncpg
-from sqlalchemy import Executable
-from sqlalchemy.engine import Dialect, make_url
 from support import Figure, percentile, run, scratch_database, write_figures
 
 from bookstore.catalog.generator import generate_catalog
@@ -43,7 +41,7 @@ from functions.books.listing import sort_order
 from functions.books.router import catalog_filters
 from functions.books.search import SearchTerms, query_words
 from shared.db.base import new_id
-from shared.db.transaction import transaction
+from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.money import parse_money
 
@@ -90,11 +88,6 @@ async def load_books(database_dsn: str, count: int) -> float:
         await connection.close()
 
 
-def asyncpg_dialect() -> Dialect:
-    # Looked up through the URL, whose API is typed: the dialect class's constructor is not.
-    return make_url("postgresql+asyncpg://").get_dialect()()
-
-
 def money(query: dict[str, str], name: str) -> Decimal | None:
     return parse_money(query[name]) if name in query else None
 
@@ -110,33 +103,24 @@ def compiled_sql(query: dict[str, str]) -> list[tuple[str, list[Any]]]:
             max_price=money(query, "max_price"),
         )
     )
+    order = sort_order(query.get("sort"), filters.searching)  # type: ignore[arg-type]
+    after = order.after_values(query["cursor"]) if "cursor" in query else None
     statements = []
     if filters.q is not None:
         lookup = repository.correction_lookup(query_words(filters.q))
         if lookup is not None:
-            statements.append(lookup[0].bindparams(**lookup[1]))
+            statements.append(repository.CORRECTION_CANDIDATES.arguments(lookup))
         filters = replace(filters, terms=run(spelled(filters.q, typing=filters.typing)))
-    statements.append(
-        repository.list_query(
-            filters=filters,
-            order=sort_order(query.get("sort"), filters.terms),  # type: ignore[arg-type]
-            cursor=query.get("cursor"),
-            limit=int(query.get("limit", 20)),
-            today=today(),
-        )
+    read, values = repository.page_read(
+        filters=filters, order=order, after=after, limit=int(query.get("limit", 20)), today=today()
     )
-    return [positional(statement) for statement in statements]
+    statements.append(read.arguments(values))
+    return statements
 
 
 async def spelled(query: str, *, typing: bool) -> SearchTerms:
-    async with transaction() as session:
-        return await repository.spell(session, query=query, typing=typing)
-
-
-def positional(statement: Executable) -> tuple[str, list[Any]]:
-    compiled = statement.compile(dialect=asyncpg_dialect())  # type: ignore[attr-defined]
-    values = compiled.construct_params()
-    return compiled.string, [values[name] for name in compiled.positiontup or ()]
+    async with reading() as reader:
+        return await repository.spell(reader, query=query, typing=typing)
 
 
 def measure(

@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Date,
+    Integer,
     RowMapping,
     Select,
     SQLColumnExpression,
     Table,
-    TextClause,
     bindparam,
     func,
     insert,
@@ -25,7 +25,16 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.books import spelling
-from functions.books.listing import CatalogFilters, SortOrder, conditions
+from functions.books.listing import (
+    TODAY,
+    CatalogFilters,
+    ListShape,
+    SortOrder,
+    conditions,
+    filter_values,
+    list_shape,
+    sort_order,
+)
 from functions.books.search import SearchTerms, query_words
 from shared.db.reads import CompiledRead, Reader
 from shared.domain.availability import available
@@ -35,13 +44,15 @@ ISBN_UNIQUE_INDEX = "uq_books_isbn_live"
 # Vocabulary words that could be a typo of a query word the vocabulary does not know: same first
 # letter, a length within the budget (the index serves both), within twice the budget by
 # Levenshtein's distance (a swap counts two there; spelling.typo_distance decides).
-_CORRECTION_CANDIDATES = text(
-    "SELECT q.word, w.word AS candidate "
-    "FROM unnest(CAST(:words AS text[]), CAST(:budgets AS int[])) AS q(word, budget) "
-    "JOIN search_words w ON left(w.word, 1) = left(q.word, 1) "
-    "AND length(w.word) BETWEEN length(q.word) - q.budget AND length(q.word) + q.budget "
-    "WHERE NOT EXISTS (SELECT FROM search_words known WHERE known.word = q.word) "
-    "AND levenshtein_less_equal(w.word, q.word, 2 * q.budget) <= 2 * q.budget"
+CORRECTION_CANDIDATES = CompiledRead(
+    text(
+        "SELECT q.word, w.word AS candidate "
+        "FROM unnest(CAST(:words AS text[]), CAST(:budgets AS int[])) AS q(word, budget) "
+        "JOIN search_words w ON left(w.word, 1) = left(q.word, 1) "
+        "AND length(w.word) BETWEEN length(q.word) - q.budget AND length(q.word) + q.budget "
+        "WHERE NOT EXISTS (SELECT FROM search_words known WHERE known.word = q.word) "
+        "AND levenshtein_less_equal(w.word, q.word, 2 * q.budget) <= 2 * q.budget"
+    )
 )
 # `Book.__table__` is typed as any FromClause; the same object, found in the metadata, is a Table.
 _books: Table = Book.metadata.tables[Book.__tablename__]
@@ -65,15 +76,14 @@ def book_columns(today: date | ColumnElement[date]) -> list[SQLColumnExpression[
     ]
 
 
-async def spell(session: AsyncSession, *, query: str, typing: bool) -> SearchTerms:
+async def spell(reader: Reader, *, query: str, typing: bool) -> SearchTerms:
     """The query's words, with corrections for those the catalog's vocabulary does not know."""
     words = query_words(query)
     candidates: dict[str, list[str]] = {}
     lookup = correction_lookup(words)
     if lookup is not None:
-        connection = await session.connection()
-        for word, candidate in await connection.execute(*lookup):
-            candidates.setdefault(word, []).append(candidate)
+        for row in await reader.fetch(CORRECTION_CANDIDATES, **lookup):
+            candidates.setdefault(row["word"], []).append(row["candidate"])
     return SearchTerms(
         text=query,
         words=words,
@@ -82,48 +92,62 @@ async def spell(session: AsyncSession, *, query: str, typing: bool) -> SearchTer
     )
 
 
-def correction_lookup(words: Sequence[str]) -> tuple[TextClause, dict[str, Any]] | None:
-    """The statement `spell` runs for these words (public for the benchmark), or None when no
-    word is long enough to be corrected."""
+def correction_lookup(words: Sequence[str]) -> dict[str, Any] | None:
+    """What `spell` binds into `CORRECTION_CANDIDATES` for these words, or None when no word is
+    long enough to be corrected."""
     checked = [word for word in dict.fromkeys(words) if spelling.typo_budget(word) > 0]
     if not checked:
         return None
-    budgets = [spelling.typo_budget(word) for word in checked]
-    return _CORRECTION_CANDIDATES, {"words": checked, "budgets": budgets}
+    return {"words": checked, "budgets": [spelling.typo_budget(word) for word in checked]}
 
 
 async def list_books(
-    session: AsyncSession,
+    reader: Reader,
     *,
     filters: CatalogFilters,
     order: SortOrder,
-    cursor: str | None,
+    after: Mapping[str, Any] | None,
     limit: int,
     today: date,
-) -> Sequence[RowMapping]:
-    """One page of live books plus one more row, which tells whether a next page exists."""
-    statement = list_query(filters=filters, order=order, cursor=cursor, limit=limit, today=today)
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().all()
+) -> list[Mapping[str, Any]]:
+    """One page of live books plus one more row, which tells whether a next page exists.
+    `after`: `order.after_values` of the cursor, if one continues the list."""
+    read, values = page_read(filters=filters, order=order, after=after, limit=limit, today=today)
+    return await reader.fetch(read, **values)
 
 
-def list_query(
-    *, filters: CatalogFilters, order: SortOrder, cursor: str | None, limit: int, today: date
-) -> Select[*tuple[Any, ...]]:
-    """The statement `list_books` runs (public for the benchmark, which prints and replays it)."""
-    columns = book_columns(today)
+def page_read(
+    *,
+    filters: CatalogFilters,
+    order: SortOrder,
+    after: Mapping[str, Any] | None,
+    limit: int,
+    today: date,
+) -> tuple[CompiledRead[Select[Any]], dict[str, Any]]:
+    """The statement `list_books` runs and the values it binds (public for the benchmark, which
+    replays them)."""
+    read = _page_read(list_shape(filters, order, after=after is not None))
+    values = {**filter_values(filters), **(after or {}), "limit": limit + 1, "today": today}
+    return read, values
+
+
+@lru_cache(maxsize=512)
+def _page_read(shape: ListShape) -> CompiledRead[Select[Any]]:
+    # One statement per shape, its values bound per request: building a select and its cache key
+    # cost more than the query itself.
+    order = sort_order(shape.sort, shape.searching)
+    columns = book_columns(TODAY)
     if order.name == "relevance":
         columns.append(order.key.label("score"))
-    statement = select(*columns).where(*conditions(filters, today))
-    if cursor is not None:
-        statement = statement.where(order.after(cursor))
-    return statement.order_by(*order.order_by()).limit(limit + 1)
+    statement = select(*columns).where(*conditions(shape))
+    if shape.after:
+        statement = statement.where(order.after())
+    statement = statement.order_by(*order.order_by()).limit(bindparam("limit", type_=Integer()))
+    return CompiledRead(statement, precompile=False)
 
 
 _BOOK_BY_ID = CompiledRead(
-    select(*book_columns(bindparam("today", type_=Date))).where(
-        Book.id == bindparam("book_id"), Book.deleted_at.is_(None)
-    )
+    select(*book_columns(TODAY)).where(Book.id == bindparam("book_id"), Book.deleted_at.is_(None))
 )
 
 

@@ -61,7 +61,6 @@ async def catalog_filters(
 
 @router.get("", summary="Browse and search the catalog", response_model=Page[BookPublic])
 async def list_books(
-    session: SessionDep,
     page: PageParamsDep,
     filters: Annotated[CatalogFilters, Depends(catalog_filters)],
     sort: Annotated[
@@ -75,9 +74,7 @@ async def list_books(
 ) -> Response:
     # Serialized once: FastAPI would turn the page into dicts and validate them all over again.
     return model_response(
-        await service.list_books(
-            session, filters=filters, sort=sort, limit=page.limit, cursor=page.cursor
-        )
+        await service.list_books(filters=filters, sort=sort, limit=page.limit, cursor=page.cursor)
     )
 
 

@@ -74,32 +74,41 @@ class SearchTerms:
         return " & ".join(groups)
 
 
-def _tsquery(name: str, query: str) -> ColumnElement[object]:
+def _tsquery(name: str) -> ColumnElement[object]:
     # As a scalar subquery it is an InitPlan, parsed once per execution even under a cached
     # generic plan, not once per row.
-    parse = func.to_tsquery(
-        literal("english", REGCONFIG), bindparam(name, query, type_=Book.title.type)
-    )
+    parse = func.to_tsquery(literal("english", REGCONFIG), bindparam(name, type_=Book.title.type))
     return select(parse.cast(TSQUERY)).scalar_subquery()
 
 
-def _word_match(name: str, query: str) -> ColumnElement[bool]:
-    return Book.search_vector.bool_op("@@")(_tsquery(name, query))
+def _word_match(name: str) -> ColumnElement[bool]:
+    return Book.search_vector.bool_op("@@")(_tsquery(name))
 
 
-def matches(terms: SearchTerms) -> ColumnElement[bool]:
-    if not terms.words:
+# The SQL of a search depends only on whether the query has words; the words are bound values
+# (`search_values`), so one compiled statement serves every query of the same shape.
+def matches(has_words: bool) -> ColumnElement[bool]:
+    if not has_words:
         return false()  # punctuation only: no word to look for
-    return _word_match("search_forgiving", terms.forgiving())
+    return _word_match("search_forgiving")
 
 
-def relevance(terms: SearchTerms) -> ColumnElement[float]:
+def relevance(has_words: bool) -> ColumnElement[float]:
     """The score a book's place in the results comes from (see the module's docstring)."""
-    if not terms.words:
+    if not has_words:
         return literal(0.0, SCORE_TYPE)
-    forgiving = _tsquery("search_forgiving", terms.forgiving())
-    rank = cast(func.ts_rank(Book.search_vector, forgiving, _RANK_BELOW_ONE), SCORE_TYPE)
+    rank = cast(
+        func.ts_rank(Book.search_vector, _tsquery("search_forgiving"), _RANK_BELOW_ONE),
+        SCORE_TYPE,
+    )
     return case(
-        (_word_match("search_exact", terms.exact()), EXACT_CLASS + rank),
+        (_word_match("search_exact"), EXACT_CLASS + rank),
         else_=CORRECTED_CLASS + rank,
     )
+
+
+def search_values(terms: SearchTerms) -> dict[str, str]:
+    """The values `matches` and `relevance` bind for these terms."""
+    if not terms.words:
+        return {}
+    return {"search_forgiving": terms.forgiving(), "search_exact": terms.exact()}

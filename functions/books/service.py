@@ -27,20 +27,18 @@ def _public(row: Mapping[Any, Any]) -> BookPublic:
 
 
 async def list_books(
-    session: AsyncSession,
-    *,
-    filters: CatalogFilters,
-    sort: SortName | None,
-    limit: int,
-    cursor: str | None,
+    *, filters: CatalogFilters, sort: SortName | None, limit: int, cursor: str | None
 ) -> Page[BookPublic]:
-    if filters.q is not None:
-        terms = await repository.spell(session, query=filters.q, typing=filters.typing)
-        filters = replace(filters, terms=terms)
-    order = sort_order(sort, filters.terms)
-    rows = await repository.list_books(
-        session, filters=filters, order=order, cursor=cursor, limit=limit, today=today()
-    )
+    order = sort_order(sort, filters.searching)
+    # A cursor of another order or list is refused before a connection is taken.
+    after = None if cursor is None else order.after_values(cursor)
+    async with reading() as reader:
+        if filters.q is not None:
+            terms = await repository.spell(reader, query=filters.q, typing=filters.typing)
+            filters = replace(filters, terms=terms)
+        rows = await repository.list_books(
+            reader, filters=filters, order=order, after=after, limit=limit, today=today()
+        )
     next_cursor = order.cursor_of(rows[limit - 1]) if len(rows) > limit else None
     return Page[BookPublic](items=[_public(row) for row in rows[:limit]], next_cursor=next_cursor)
 

@@ -15,7 +15,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from shared.db.availability import (
     DatabaseUnavailableError,
@@ -33,25 +34,30 @@ _BROKEN_CONNECTION = (
 )
 
 
-class CompiledRead:
-    """A Core select compiled once (on first use, by the engine's dialect). Its `bindparam`s are
-    passed by name per call; the values the statement was written with are kept."""
+class CompiledRead[Statement: ClauseElement]:
+    """A Core select (or text) compiled once (on first use, by the engine's dialect). Its
+    `bindparam`s are passed by name per call; the values the statement was written with are kept.
 
-    def __init__(self, statement: Select[Any]) -> None:
+    A read made at import is also compiled before a SnapStart snapshot; one made per query shape
+    (`precompile=False`) is compiled when first run."""
+
+    def __init__(self, statement: Statement, *, precompile: bool = True) -> None:
         self.statement = statement
         self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
-        _ALL_READS.append(self)
+        if precompile:
+            _ALL_READS.append(self)
 
     def arguments(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
         """The SQL, and its positional arguments for these named parameters."""
         if self._compiled is None:
             compiled = self.statement.compile(dialect=get_engine().dialect)
+            assert isinstance(compiled, SQLCompiler)
             self._compiled = (str(compiled), tuple(compiled.positiontup or ()), compiled.params)
         sql, names, written = self._compiled
         return sql, [params.get(name, written.get(name)) for name in names]
 
 
-_ALL_READS: list[CompiledRead] = []
+_ALL_READS: list[CompiledRead[Any]] = []
 
 
 def compile_all_reads() -> None:
@@ -65,13 +71,21 @@ class Reader:
         self._driver = driver
         self.broken = False
 
-    async def fetchrow(self, read: CompiledRead, **params: Any) -> Mapping[str, Any] | None:
+    async def fetchrow(self, read: CompiledRead[Any], **params: Any) -> Mapping[str, Any] | None:
         sql, arguments = read.arguments(params)
         try:
             row: Mapping[str, Any] | None = await self._driver.fetchrow(sql, *arguments)
         except Exception as error:
             raise self._failure(error) from error
         return row
+
+    async def fetch(self, read: CompiledRead[Any], **params: Any) -> list[Mapping[str, Any]]:
+        sql, arguments = read.arguments(params)
+        try:
+            rows: list[Mapping[str, Any]] = await self._driver.fetch(sql, *arguments)
+        except Exception as error:
+            raise self._failure(error) from error
+        return rows
 
     def _failure(self, error: Exception) -> Exception:
         forget_row_values(error)  # as the engine does
