@@ -38,7 +38,7 @@ from bookstore.lambda_context import LocalLambdaContext
 from functions.books import repository
 from functions.books.app import handler
 from functions.books.listing import sort_order
-from functions.books.router import catalog_filters
+from functions.books.router import CatalogQuery
 from functions.books.search import SearchTerms, query_words
 from shared.db.base import new_id
 from shared.db.reads import reading
@@ -95,14 +95,7 @@ def money(query: dict[str, str], name: str) -> Decimal | None:
 def compiled_sql(query: dict[str, str]) -> list[tuple[str, list[Any]]]:
     """The exact statements the handler runs for `query` (the spelling lookup of a search, then
     the page), as SQL text and positional arguments."""
-    filters = run(
-        catalog_filters(
-            q=query.get("q"),
-            author=query.get("author"),
-            min_price=money(query, "min_price"),
-            max_price=money(query, "max_price"),
-        )
-    )
+    filters = CatalogQuery.model_validate(query).filters()
     order = sort_order(query.get("sort"), filters.searching)  # type: ignore[arg-type]
     after = order.after_values(query["cursor"]) if "cursor" in query else None
     statements = []

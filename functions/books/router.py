@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Request, Response, status
+from pydantic import Field
 
 from functions.books import service
 from functions.books.listing import CatalogFilters, SortName
@@ -13,68 +13,74 @@ from shared.auth.dependencies import AdminUser
 from shared.db.session import SessionDep
 from shared.errors import InvalidInputError, error_responses
 from shared.money import MoneyIn
-from shared.pagination import Page, PageParamsDep
+from shared.pagination import Page, PageParams
+from shared.query_params import documented_query, parse_query
 from shared.responses import model_response
 
 router = APIRouter(prefix="/books", tags=["books"])
 
 
-async def catalog_filters(
-    q: Annotated[
-        str | None,
-        Query(
-            description="Words to search for in title, author and description, all required, "
-            "ranked; a typo in a word is forgiven (one from 5 letters, two from 9, the first "
-            "letter kept) and the last word also matches as a prefix unless followed by a space. "
-            f"Blank means no search; only the first {MAX_QUERY_LENGTH} characters are used."
-        ),
-    ] = None,
-    author: Annotated[
-        str | None, Query(max_length=200, description="Part of the author's name, any case")
-    ] = None,
-    genre: Annotated[str | None, Query(max_length=50, description="Genre, any case")] = None,
-    min_price: Annotated[MoneyIn | None, Query(description='At least this price, "12.99"')] = None,
-    max_price: Annotated[
-        MoneyIn | None,
-        Query(description='At most this price, "12.99"; not below `min_price` (else 422)'),
-    ] = None,
-    available: Annotated[
-        bool | None, Query(description="Released and in stock (true), or not (false)")
-    ] = None,
-    upcoming: Annotated[
-        bool | None, Query(description="Release date in the future (true), or not (false)")
-    ] = None,
-) -> CatalogFilters:
-    if min_price is not None and max_price is not None and min_price > max_price:
-        raise InvalidInputError(("query", "max_price"), "max_price must not be below min_price")
-    return CatalogFilters(
-        q=clean_query(q),
-        typing=q is not None and not q[-1:].isspace(),
-        author=clean_query(author),
-        genre=clean_query(genre),
-        min_price=min_price,
-        max_price=max_price,
-        available=available,
-        upcoming=upcoming,
+class CatalogQuery(PageParams):
+    """The query of `GET /books`: its page, filters and order, validated in one step."""
+
+    q: str | None = Field(
+        None,
+        description="Words to search for in title, author and description, all required, "
+        "ranked; a typo in a word is forgiven (one from 5 letters, two from 9, the first "
+        "letter kept) and the last word also matches as a prefix unless followed by a space. "
+        f"Blank means no search; only the first {MAX_QUERY_LENGTH} characters are used.",
+    )
+    author: str | None = Field(
+        None, max_length=200, description="Part of the author's name, any case"
+    )
+    genre: str | None = Field(None, max_length=50, description="Genre, any case")
+    min_price: MoneyIn | None = Field(None, description='At least this price, "12.99"')
+    max_price: MoneyIn | None = Field(
+        None, description='At most this price, "12.99"; not below `min_price` (else 422)'
+    )
+    available: bool | None = Field(None, description="Released and in stock (true), or not (false)")
+    upcoming: bool | None = Field(
+        None, description="Release date in the future (true), or not (false)"
+    )
+    sort: SortName | None = Field(
+        None,
+        description="`relevance` (the default with `q`; without `q` it is `title`), "
+        "`title` (the default otherwise), `-title`, `price`, `-price`, `release_date`, "
+        "`-release_date`. Books without a release date come last either way.",
     )
 
+    def filters(self) -> CatalogFilters:
+        if (
+            self.min_price is not None
+            and self.max_price is not None
+            and self.min_price > self.max_price
+        ):
+            raise InvalidInputError(("query", "max_price"), "max_price must not be below min_price")
+        return CatalogFilters(
+            q=clean_query(self.q),
+            typing=self.q is not None and not self.q[-1:].isspace(),
+            author=clean_query(self.author),
+            genre=clean_query(self.genre),
+            min_price=self.min_price,
+            max_price=self.max_price,
+            available=self.available,
+            upcoming=self.upcoming,
+        )
 
-@router.get("", summary="Browse and search the catalog", response_model=Page[BookPublic])
-async def list_books(
-    page: PageParamsDep,
-    filters: Annotated[CatalogFilters, Depends(catalog_filters)],
-    sort: Annotated[
-        SortName | None,
-        Query(
-            description="`relevance` (the default with `q`; without `q` it is `title`), "
-            "`title` (the default otherwise), `-title`, `price`, `-price`, `release_date`, "
-            "`-release_date`. Books without a release date come last either way."
-        ),
-    ] = None,
-) -> Response:
+
+@router.get(
+    "",
+    summary="Browse and search the catalog",
+    response_model=Page[BookPublic],
+    openapi_extra=documented_query(CatalogQuery),
+)
+async def list_books(request: Request) -> Response:
+    query = parse_query(CatalogQuery, request)
     # Serialized once: FastAPI would turn the page into dicts and validate them all over again.
     return model_response(
-        await service.list_books(filters=filters, sort=sort, limit=page.limit, cursor=page.cursor)
+        await service.list_books(
+            filters=query.filters(), sort=query.sort, limit=query.limit, cursor=query.cursor
+        )
     )
 
 
