@@ -1,9 +1,6 @@
-from functions.books.router import router
-from shared.app_factory import create_app
-from shared.lambda_handler import create_handler
-from shared.money import MONEY_RULE
+from shared.startup import collector_paused
 
-DESCRIPTION = f"""The catalog: browse, search and (for admins) edit books.
+DESCRIPTION = """The catalog: browse, search and (for admins) edit books.
 
 - **Search** (`q`): every word must match, in title, author or description (English stemming).
   Typos are forgiven word by word: a word the catalog does not know is corrected to its closest
@@ -20,10 +17,22 @@ DESCRIPTION = f"""The catalog: browse, search and (for admins) edit books.
 - **ISBN**: ISBN-13, or ISBN-10 stored as its ISBN-13; hyphens and spaces are ignored; the check
   digit must be right. ISBNs are unique among the books in the catalog: once a book is deleted its
   ISBN may be listed again (a new book, with a new id).
-- **Price**: {MONEY_RULE}. Answers always carry two places.
+- **Price**: {money_rule}. Answers always carry two places.
 - **Delete** is soft: the book leaves the catalog (404 from then on) but stays referenced by
   existing orders.
 """
 
-app = create_app("books", router, title="Bookstore books", description=DESCRIPTION)
-handler = create_handler(app)
+# The function's whole start-up, with the garbage collector paused: see shared.startup.
+with collector_paused():
+    from functions.books.router import router
+    from shared.app_factory import create_app
+    from shared.lambda_handler import create_handler
+    from shared.money import MONEY_RULE
+
+    app = create_app(
+        "books",
+        router,
+        title="Bookstore books",
+        description=DESCRIPTION.format(money_rule=MONEY_RULE),
+    )
+    handler = create_handler(app)

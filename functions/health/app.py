@@ -1,11 +1,15 @@
-from functions.health.router import router
-from shared.app_factory import create_app
-from shared.lambda_handler import create_handler
+from shared.startup import collector_paused
 
-app = create_app(
-    "health",
-    router,
-    title="Bookstore health",
-    description="Liveness and readiness of the deployment. `/health` never touches the database.",
-)
-handler = create_handler(app)
+# The function's whole start-up, with the garbage collector paused: see shared.startup.
+with collector_paused():
+    from functions.health.router import router
+    from shared.app_factory import create_app
+    from shared.lambda_handler import create_handler
+
+    app = create_app(
+        "health",
+        router,
+        title="Bookstore health",
+        description="Liveness and readiness of the deployment. `/health` never touches the database.",
+    )
+    handler = create_handler(app)

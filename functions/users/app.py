@@ -6,19 +6,23 @@ Besides API Gateway events, `handler` accepts an operator's direct invocation
 
 from __future__ import annotations
 
-from functions.users.operator_actions import ACTIONS
-from functions.users.router import auth_router, users_router
-from shared.app_factory import create_app
-from shared.lambda_handler import create_handler
-from shared.operator_actions import with_operator_actions
+from shared.startup import collector_paused
 
-app = create_app(
-    "users",
-    auth_router,
-    users_router,
-    title="Bookstore users",
-    description="Registration, login and token refresh, the caller's account, and account "
-    "administration. Access tokens are short-lived JWTs; refresh tokens are opaque, single-use "
-    "and rotated on every refresh.",
-)
-handler = with_operator_actions(create_handler(app), ACTIONS)
+# The function's whole start-up, with the garbage collector paused: see shared.startup.
+with collector_paused():
+    from functions.users.operator_actions import ACTIONS
+    from functions.users.router import auth_router, users_router
+    from shared.app_factory import create_app
+    from shared.lambda_handler import create_handler
+    from shared.operator_actions import with_operator_actions
+
+    app = create_app(
+        "users",
+        auth_router,
+        users_router,
+        title="Bookstore users",
+        description="Registration, login and token refresh, the caller's account, and account "
+        "administration. Access tokens are short-lived JWTs; refresh tokens are opaque, single-use "
+        "and rotated on every refresh.",
+    )
+    handler = with_operator_actions(create_handler(app), ACTIONS)
