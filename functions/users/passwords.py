@@ -10,16 +10,27 @@ with other parameters still verify, and are re-hashed with these on the next suc
 
 from __future__ import annotations
 
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pwdlib import PasswordHash
 
 TIME_COST = 2
 MEMORY_COST_KIB = 19 * 1024
 PARALLELISM = 1
 
-_hasher = PasswordHash(
-    (Argon2Hasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM),)
-)
+
+@cache
+def _hasher() -> PasswordHash:
+    # Loaded by the first hash or check, not at start-up: most requests (a token refresh, reading
+    # the account) never need Argon2, and its bindings add to every cold start.
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    return PasswordHash(
+        (Argon2Hasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM),)
+    )
 
 # A hash with the parameters above, of a random password nobody knows. Verifying against it makes a
 # login with an unknown email cost what a wrong password costs. tests/users check it stays current.
@@ -30,20 +41,20 @@ DUMMY_HASH = (
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_and_update(password: str, password_hash: str) -> tuple[bool, str | None]:
     """Whether `password` matches, and a new hash when the stored one uses older parameters."""
-    return _hasher.verify_and_update(password, password_hash)
+    return _hasher().verify_and_update(password, password_hash)
 
 
 def verify_dummy(password: str) -> None:
-    _hasher.verify(password, DUMMY_HASH)
+    _hasher().verify(password, DUMMY_HASH)
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.current_hasher.check_needs_rehash(password_hash)
+    return _hasher().current_hasher.check_needs_rehash(password_hash)
 
 
 def parameters() -> dict[str, int | str]:
