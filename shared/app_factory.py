@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute
 
 from shared.error_handlers import install_error_handlers
 from shared.errors import ErrorBody
@@ -74,6 +75,24 @@ def document_database_unavailable(openapi: dict[str, Any]) -> None:
                 operation["responses"].setdefault("503", DATABASE_UNAVAILABLE_RESPONSE)
 
 
+_JSON_BODY_CHECK = Depends(require_json_content_type)
+
+
+def _checking_json_bodies(router: APIRouter) -> APIRouter:
+    """`require_json_content_type` on every route of `router` that reads a body, and only there:
+    FastAPI solves an app-wide dependency on every request, which costs a read route more than
+    its SQL (a tenth of a millisecond). Added before the router is included, which builds the
+    routes the app serves."""
+    for route in router.routes:
+        if (
+            isinstance(route, APIRoute)
+            and route.body_field is not None
+            and _JSON_BODY_CHECK not in route.dependencies
+        ):
+            route.dependencies.append(_JSON_BODY_CHECK)
+    return router
+
+
 def create_app(
     name: str, *routers: APIRouter, title: str, description: str = "", version: str = __version__
 ) -> FastAPI:
@@ -88,10 +107,9 @@ def create_app(
         responses=_COMMON_RESPONSES,
         # A body without a Content-Type is read as JSON rather than as bytes.
         strict_content_type=False,
-        dependencies=[Depends(require_json_content_type)],
     )
     for router in routers:
-        app.include_router(router)
+        app.include_router(_checking_json_bodies(router))
     install_error_handlers(app)
     # Added last is outermost: request context wraps the 500 fallback so every answer has an id.
     app.add_middleware(InputGuardMiddleware)

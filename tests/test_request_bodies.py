@@ -4,7 +4,9 @@ text no column can store (a NUL, a lone surrogate) anywhere in one."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from shared.auth.tokens import create_access_token
 from shared.db.base import new_id
 from tests.books.helpers import HOBBIT
 from tests.support.databases import sql
+from tests.support.handlers import HANDLERS
 from tests.support.lambda_client import LambdaClient, LambdaResponse, invoke
 from tests.users.helpers import PASSWORD
 
@@ -206,3 +209,29 @@ def test_the_openapi_document_states_the_rule_and_lists_415_on_routes_with_a_bod
         "$ref": "#/components/schemas/ErrorBody"
     }
     assert "415" not in document["paths"]["/users/me"]["get"]["responses"]
+
+
+def _body_operations() -> list[tuple[str, str, str]]:
+    operations = []
+    for name in HANDLERS:
+        app = importlib.import_module(f"functions.{name}.app").app
+        for path, item in app.openapi()["paths"].items():
+            for method, operation in item.items():
+                if "requestBody" in operation:
+                    operations.append((name, method.upper(), path))
+    return operations
+
+
+@pytest.mark.parametrize(("function", "method", "path"), _body_operations())
+def test_every_operation_with_a_body_refuses_another_media_type_before_anything_else(
+    database_url: str, function: str, method: str, path: str
+) -> None:
+    concrete = re.sub(r"\{[^}]+\}", str(new_id()), path)
+    event = http_api_event(
+        method, concrete, headers={"content-type": "text/plain"}, body=json.dumps({"a": 1})
+    )
+
+    response = invoke(HANDLERS[function], event)
+
+    assert response.status_code == 415, response.body
+    assert response.json()["code"] == "UNSUPPORTED_MEDIA_TYPE"

@@ -32,6 +32,7 @@ def _hasher() -> PasswordHash:
         (Argon2Hasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM),)
     )
 
+
 # A hash with the parameters above, of a random password nobody knows. Verifying against it makes a
 # login with an unknown email cost what a wrong password costs. tests/users check it stays current.
 DUMMY_HASH = (
