@@ -228,8 +228,15 @@ def test_a_package_one_function_alone_imports_ships_in_that_function_s_artifact(
     }
 
     assert alone["alembic"] == alone["mako"] == {"MigrationsFunction"}
-    assert alone["pwdlib"] == {"UsersFunction"}
     assert misplaced == {}
+
+
+def test_argon2_which_users_loads_on_its_first_hash_ships_with_users_only(build_dir: Path) -> None:
+    # Not in the start-up imports the allow-list records: loaded lazily by functions.users.passwords.
+    argon2 = {"pwdlib", "argon2", "_argon2_cffi_bindings"}
+
+    assert argon2 <= top_level_modules(code_root(build_dir, "UsersFunction"))
+    assert argon2 & top_level_modules(code_root(build_dir, "SharedLayer")) == set()
 
 
 def test_the_x_ray_sdk_ships_in_its_own_layer_and_nowhere_else(build_dir: Path) -> None:
