@@ -6,15 +6,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 
 from bookstore.dsn import asyncpg_dsn
-from shared.lambda_handler import process_event_loop
+from shared.lambda_handler import run_on_process_loop
+
+# On the process loop, the one the handlers and their pooled connections use.
+run = run_on_process_loop
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -26,11 +28,6 @@ def server_url() -> str:
         if os.environ.get(name):
             return os.environ[name]
     return DEFAULT_SERVER_URL
-
-
-def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
-    """On the process loop, the one the handlers and their pooled connections use."""
-    return process_event_loop().run_until_complete(coroutine)
 
 
 async def admin(url: str, statement: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from mangum import Mangum
@@ -69,5 +69,5 @@ def _undecodable_request() -> dict[str, Any]:
     }
 
 
-def run_on_process_loop[T](coroutine: Coroutine[Any, Any, T]) -> T:
-    return process_event_loop().run_until_complete(coroutine)
+def run_on_process_loop[T](awaitable: Awaitable[T]) -> T:
+    return process_event_loop().run_until_complete(awaitable)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from shared.lambda_handler import LambdaHandler, process_event_loop
+from shared.lambda_handler import LambdaHandler, run_on_process_loop
 from shared.observability import logger
 
 Action = Callable[[dict[str, Any], Any], Awaitable[dict[str, Any]]]
@@ -54,7 +54,7 @@ def with_operator_actions(
             known = ", ".join(repr(known) for known in actions)
             return failure("UNKNOWN_ACTION", f"unknown action {name!r}: use one of {known}")
         # The same loop as HTTP requests: the pooled connections are bound to it.
-        return process_event_loop().run_until_complete(action(event, context))
+        return run_on_process_loop(action(event, context))
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if is_operator_action(event) or (on_schedule is not None and is_scheduled_event(event)):

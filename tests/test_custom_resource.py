@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from shared.db.schema import SCHEMA_HEAD
 from tests.support.cloudformation import ResponseCatcher
 from tests.support.databases import point_settings_at
 from tests.support.logs import captured_logs
+from tests.support.ports import free_loopback_port
 
 
 @pytest.fixture
@@ -121,9 +121,7 @@ def test_an_unreachable_response_url_is_logged_and_the_migration_still_applies(
     empty_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(custom_resource, "_RETRY_PAUSE_SECONDS", 0.05)
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        unreachable = f"http://127.0.0.1:{closed.getsockname()[1]}/response?signature=s3cr3t"
+    unreachable = f"http://127.0.0.1:{free_loopback_port()}/response?signature=s3cr3t"
 
     with captured_logs() as logs:
         answer = handler(

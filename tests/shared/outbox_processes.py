@@ -17,14 +17,14 @@ def commit_then_die(database_url: str, bus_name: str) -> None:
     os.environ["AWS_ENDPOINT_URL_EVENTBRIDGE"] = UNREACHABLE_EVENTBRIDGE
     from shared.db.transaction import after_commit, transaction
     from shared.domain.outbox import record_event
-    from shared.lambda_handler import process_event_loop
+    from shared.lambda_handler import run_on_process_loop
 
     async def commit() -> None:
         async with transaction() as session:
             after_commit(session, _die)
             await record_event(session, event_type="OrderPlaced", detail={"n": 0})
 
-    process_event_loop().run_until_complete(commit())
+    run_on_process_loop(commit())
     raise AssertionError("the process should have died after the commit")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,18 +21,16 @@ from sqlalchemy.engine import make_url
 from bookstore import embedded_postgres
 from bookstore.dsn import asyncpg_dsn
 from shared.db.engine import dispose_engine
-from shared.lambda_handler import process_event_loop
+from shared.lambda_handler import run_on_process_loop
 from shared.settings import get_settings
 from tests.support.pgbouncer import admin_console
+
+# On the process loop, the one the handlers and the engine use.
+run = run_on_process_loop
 
 UPSTREAM_URL_VARIABLE = "TEST_DATABASE_UPSTREAM_URL"
 
 _counter = itertools.count()
-
-
-def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on the process loop, the one the handlers and the engine use."""
-    return process_event_loop().run_until_complete(coroutine)
 
 
 def unique_name(prefix: str) -> str:
