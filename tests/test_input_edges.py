@@ -319,10 +319,24 @@ class Verdicts:
 
     failures: list[str] = field(default_factory=list)
 
-    def check(self, case: str, response: LambdaResponse, *, may_succeed: bool = False) -> None:
+    def check(
+        self,
+        case: str,
+        response: LambdaResponse,
+        *,
+        may_succeed: bool = False,
+        names: str | None = None,
+    ) -> None:
+        """`names`: the input at fault, which a 422 must name in `field`."""
         problem = _problem(response, may_succeed=may_succeed)
         if problem:
             self.failures.append(f"{case}: {problem}: {response.body[:300]!r}")
+        elif (
+            names is not None
+            and response.status_code == 422
+            and response.json().get("field") != names
+        ):
+            self.failures.append(f"{case}: `field` is not {names!r}")
 
     def assert_none(self, logs: CapturedLogs) -> None:
         assert not self.failures, "\n".join(self.failures)
@@ -410,9 +424,7 @@ def test_nul_and_lone_surrogates_in_any_string_key_or_nested_value_are_422(
                 continue
             body = with_value(valid, name, inside(valid.get(name), escape))
             response = world.send(operation, raw_body=body)
-            verdicts.check(f"{name}={escape}", response)
-            if response.status_code == 422 and response.json().get("field") != name:
-                verdicts.failures.append(f"{name}={escape}: `field` is not {name!r}")
+            verdicts.check(f"{name}={escape}", response, names=name)
         elsewhere = {
             "a key": valid_text.replace("{", f'{{"a{escape}b": 1, ', 1),
             "a nested value": valid_text.replace("{", f'{{"extra": [{{"deep": "{escape}"}}], ', 1),
@@ -437,9 +449,7 @@ def test_numbers_out_of_range_in_any_numeric_field_are_422_naming_the_field(
             continue
         for value in values:
             response = world.send(operation, raw_body=with_value(valid, name, value))
-            verdicts.check(f"{name}={value}", response)
-            if response.status_code == 422 and response.json().get("field") != name:
-                verdicts.failures.append(f"{name}={value}: `field` is not {name!r}")
+            verdicts.check(f"{name}={value}", response, names=name)
     verdicts.assert_none(logs)
 
 
@@ -502,9 +512,7 @@ def test_nul_surrogates_and_huge_numbers_in_query_parameters_and_headers_are_4xx
                 world.send(operation, query=f"{name}={raw}"),
                 world.send(operation, query={name: decoded}, payload_version="1.0"),
             ):
-                verdicts.check(f"{name}={raw}", response, may_succeed=may_succeed)
-                if response.status_code == 422 and response.json().get("field") != name:
-                    verdicts.failures.append(f"{name}={raw}: `field` is not {name!r}")
+                verdicts.check(f"{name}={raw}", response, may_succeed=may_succeed, names=name)
     for parameter in operation.parameters_in("header"):
         name = parameter["name"]
         for value in ("a\x00b", *OUT_OF_RANGE_NUMERALS):
