@@ -95,10 +95,11 @@ async def spell(reader: Reader, *, query: str, typing: bool) -> SearchTerms:
 def correction_lookup(words: Sequence[str]) -> dict[str, Any] | None:
     """What `spell` binds into `CORRECTION_CANDIDATES` for these words, or None when no word is
     long enough to be corrected."""
-    checked = [word for word in dict.fromkeys(words) if spelling.typo_budget(word) > 0]
+    budgets = {word: spelling.typo_budget(word) for word in words}
+    checked = {word: budget for word, budget in budgets.items() if budget > 0}
     if not checked:
         return None
-    return {"words": checked, "budgets": [spelling.typo_budget(word) for word in checked]}
+    return {"words": list(checked), "budgets": list(checked.values())}
 
 
 async def list_books(
