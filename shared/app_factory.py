@@ -20,6 +20,7 @@ from shared.middleware import (
     FallbackResponseMiddleware,
     RequestContextMiddleware,
 )
+from shared.query_params import document_query_models
 from shared.version import __version__
 
 _COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -50,6 +51,7 @@ class _FunctionApp(FastAPI):
         # the database, which app-wide `responses=` cannot single out.
         if self.openapi_schema is None:
             openapi = super().openapi()
+            document_query_models(openapi)
             document_unsupported_media_type(openapi)
             document_validation_errors(openapi)
             document_database_unavailable(openapi)

@@ -27,9 +27,31 @@ def parse_query[Model: BaseModel](model: type[Model], request: Request) -> Model
         ) from None
 
 
+# `documented_query` leaves this mark on the operation; `document_query_models` replaces it with the
+# parameters when the document is first built. At start-up the JSON Schema would cost each route
+# a few milliseconds of every cold start, for a document most environments never serve.
+_QUERY_MODEL_MARK = "x-query-model"
+_QUERY_MODELS: dict[str, type[BaseModel]] = {}
+
+
 def documented_query(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` documenting `model`'s fields as the operation's query parameters, each as
-    FastAPI documents a field of a query model."""
+    """`openapi_extra` documenting `model`'s fields as the operation's query parameters."""
+    key = f"{model.__module__}.{model.__qualname__}"
+    _QUERY_MODELS[key] = model
+    return {_QUERY_MODEL_MARK: key}
+
+
+def document_query_models(openapi: dict[str, Any]) -> None:
+    """Each operation marked by `documented_query` gets its model's parameters."""
+    for path_item in openapi.get("paths", {}).values():
+        for operation in path_item.values():
+            key = operation.pop(_QUERY_MODEL_MARK, None)
+            if key is not None:
+                operation["parameters"] = query_parameters(_QUERY_MODELS[key])
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """`model`'s fields as query parameters, each as FastAPI documents a field of a query model."""
     schema = model.model_json_schema(by_alias=True)
     if "$defs" in schema:
         # A parameter's schema cannot refer into the model's own definitions.
@@ -40,6 +62,16 @@ def documented_query(model: type[BaseModel]) -> dict[str, Any]:
         parameter: dict[str, Any] = {"name": name, "in": "query", "required": name in required}
         if "description" in field_schema:
             parameter["description"] = field_schema["description"]
-        parameter["schema"] = field_schema
+        parameter["schema"] = _without_nulls(field_schema)
         parameters.append(parameter)
-    return {"parameters": parameters}
+    return parameters
+
+
+def _without_nulls(schema: Any) -> Any:
+    # FastAPI writes its document without null-valued keys (`"default": null` of an optional
+    # field); this part is added after, so it drops them itself.
+    if isinstance(schema, dict):
+        return {key: _without_nulls(value) for key, value in schema.items() if value is not None}
+    if isinstance(schema, list):
+        return [_without_nulls(item) for item in schema]
+    return schema

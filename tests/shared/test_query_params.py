@@ -15,7 +15,7 @@ from functions.books.router import CatalogQuery
 from shared.app_factory import create_app
 from shared.lambda_handler import create_handler
 from shared.pagination import PageParams
-from shared.query_params import documented_query, parse_query
+from shared.query_params import documented_query, parse_query, query_parameters
 
 declared = APIRouter(prefix="/declared")
 parsed = APIRouter(prefix="/parsed")
@@ -104,4 +104,4 @@ def test_a_query_model_whose_fields_need_definitions_is_refused() -> None:
         inner: Inner | None = None
 
     with pytest.raises(TypeError, match="inline schemas"):
-        documented_query(Nested)
+        query_parameters(Nested)
