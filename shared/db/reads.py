@@ -10,7 +10,7 @@ the same failure rules as the engine: a database that cannot serve is `DatabaseU
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -72,20 +72,24 @@ class Reader:
         self.broken = False
 
     async def fetchrow(self, read: CompiledRead[Any], **params: Any) -> Mapping[str, Any] | None:
-        sql, arguments = read.arguments(params)
-        try:
-            row: Mapping[str, Any] | None = await self._driver.fetchrow(sql, *arguments)
-        except Exception as error:
-            raise self._failure(error) from error
+        row: Mapping[str, Any] | None = await self._run(self._driver.fetchrow, read, params)
         return row
 
     async def fetch(self, read: CompiledRead[Any], **params: Any) -> list[Mapping[str, Any]]:
+        rows: list[Mapping[str, Any]] = await self._run(self._driver.fetch, read, params)
+        return rows
+
+    async def _run(
+        self,
+        call: Callable[..., Awaitable[Any]],
+        read: CompiledRead[Any],
+        params: Mapping[str, Any],
+    ) -> Any:
         sql, arguments = read.arguments(params)
         try:
-            rows: list[Mapping[str, Any]] = await self._driver.fetch(sql, *arguments)
+            return await call(sql, *arguments)
         except Exception as error:
             raise self._failure(error) from error
-        return rows
 
     def _failure(self, error: Exception) -> Exception:
         forget_row_values(error)  # as the engine does
