@@ -22,8 +22,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from support import Figure, write_figures
-
+from bookstore.bench_figures import Figure, write_figures
 from bookstore.template import load_template
 
 ROOT = Path(__file__).resolve().parents[1]

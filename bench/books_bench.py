@@ -30,8 +30,9 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "books-bench")
 
 import asyncpg
-from support import Figure, percentile, run, scratch_database, write_figures
+from support import percentile, run, scratch_database
 
+from bookstore.bench_figures import Figure, write_figures
 from bookstore.catalog.generator import generate_catalog
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext

@@ -4,11 +4,8 @@ an administrative statement, and percentiles."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import asyncpg
 
@@ -67,29 +64,3 @@ def scratch_database(prefix: str, *, keep: bool = False) -> Iterator[str]:
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One row of `bookstore bench`'s table: ours against a baseline measured in the same run."""
-
-    figure: str
-    ours: float
-    baseline: float
-    baseline_name: str
-    unit: str
-    target: float  # the ratio ours / baseline must stay at or under this
-
-    @property
-    def ratio(self) -> float:
-        return self.ours / self.baseline
-
-    @property
-    def met(self) -> bool:
-        return self.ratio <= self.target
-
-
-def write_figures(path: str | None, figures: list[Figure]) -> None:
-    """For `bookstore bench`, which runs each script in a process of its own and reads this."""
-    if path:
-        Path(path).write_text(json.dumps([asdict(figure) for figure in figures]))

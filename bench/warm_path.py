@@ -34,8 +34,9 @@ from fastapi import Depends, FastAPI, HTTPException
 from mangum import Mangum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from support import Figure, percentile, run, scratch_database, write_figures
+from support import percentile, run, scratch_database
 
+from bookstore.bench_figures import Figure, write_figures
 from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext

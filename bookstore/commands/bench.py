@@ -8,7 +8,6 @@ differently, as each measures something else) and hands its figures back as JSON
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from bookstore.bench_figures import Figure, read_figures
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = PROJECT_ROOT / "bench"
@@ -60,7 +61,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    figures: list[dict[str, Any]] = []
+    figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="bookstore-bench-") as tmp:
         for script in scripts(arguments.quick):
             output = Path(tmp) / f"{script.file}.json"
@@ -83,17 +84,13 @@ def run(arguments: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 1
-            figures += json.loads(output.read_text())
+            figures += read_figures(output)
     table = render(figures)
     print("\n" + table)
     if not arguments.no_write:
         write_results(table)
         print(f"\nwritten to {RESULTS.relative_to(PROJECT_ROOT)}")
-    return (
-        0
-        if all(figure["ours"] / figure["baseline"] <= figure["target"] for figure in figures)
-        else 1
-    )
+    return 0 if all(figure.met for figure in figures) else 1
 
 
 def _environment() -> dict[str, str]:
@@ -106,7 +103,7 @@ def _environment() -> dict[str, str]:
     }
 
 
-def render(figures: list[dict[str, Any]]) -> str:
+def render(figures: list[Figure]) -> str:
     lines = [
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"Python {sys.version.split()[0]}; each ratio against its baseline in the same run.",
@@ -115,12 +112,15 @@ def render(figures: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for figure in figures:
-        ratio = figure["ours"] / figure["baseline"]
-        unit = figure["unit"]
+        unit = figure.unit
+        if figure.target is None:
+            target, verdict = "—", "for reference"
+        else:
+            target, verdict = f"<= {figure.target:g}", "met" if figure.met else "NOT met"
         lines.append(
-            f"| {figure['figure']} | {figure['ours']:.2f} {unit} "
-            f"| {figure['baseline']:.2f} {unit} ({figure['baseline_name']}) "
-            f"| {ratio:.2f} | <= {figure['target']:g} | {'met' if ratio <= figure['target'] else 'NOT met'} |"
+            f"| {figure.figure} | {figure.ours:.2f} {unit} "
+            f"| {figure.baseline:.2f} {unit} ({figure.baseline_name}) "
+            f"| {figure.ratio:.2f} | {target} | {verdict} |"
         )
     return "\n".join(lines)
 
