@@ -41,7 +41,7 @@ from functions.books.app import handler
 from functions.books.listing import sort_order
 from functions.books.router import CatalogQuery
 from functions.books.search import SearchTerms, query_words
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.money import parse_money

@@ -140,7 +140,7 @@ def populated_database() -> Iterator[tuple[str, str, str]]:
     os.environ["SECRET_KEY"] = SIGNING_KEY
 
     from shared.auth.tokens import create_access_token
-    from shared.db.base import new_id
+    from shared.db.ids import new_id
 
     with scratch_database("bench_cold") as url:
         user, book = new_id(), new_id()

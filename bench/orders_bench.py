@@ -54,8 +54,8 @@ from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.orders.app import handler
 from shared.auth.tokens import create_access_token
-from shared.db.base import new_id
 from shared.db.engine import get_engine
+from shared.db.ids import new_id
 from shared.domain.availability import is_released, today
 from shared.money import CENTS, format_money
 from shared.settings import get_settings
@@ -296,7 +296,7 @@ def handler_statements(buyer: Buyer) -> list[str]:
     ) -> None:
         sent.append(normalized(statement))
 
-    engine = get_engine().sync_engine
+    engine = get_engine()
     event.listen(engine, "before_cursor_execute", record)
     try:
         with quiet():

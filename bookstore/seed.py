@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookstore.catalog.generator import SampleBook, generate_catalog
 from bookstore.database import run_on_database
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from shared.db.transaction import transaction
 from shared.domain.availability import today
 

@@ -5,8 +5,8 @@ With SnapStart (the stack's `SnapStart` parameter), Lambda initializes a functio
 snapshots its memory, and starts new environments from copies of that snapshot. So:
 
 - before the snapshot: everything costly that every environment would otherwise repeat (the
-  imports and the app are already done by then, at import time): settings, SQLAlchemy's mapper
-  configuration, the hot statements compiled, and one request through the whole handler stack
+  app is already built by then, at import time): settings, the modules a function imports only
+  on first use (`shared.lazy`: its write paths, the ORM and its sessions), mapper configuration, the hot statements compiled, and one request through the whole handler stack
   (Mangum, middleware, routing, error handling: their lazy set-up). Then nothing that must not be
   cloned is left: no pooled connection, no open socket.
 - after each restore: a new random seed (every copy would otherwise draw the same "random"
@@ -25,10 +25,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import configure_mappers
-
 from shared.db.engine import dispose_engine
 from shared.db.reads import compile_all_reads
+from shared.lazy import import_lazy_modules
 from shared.observability import count_next_request_as_cold_start, logger
 from shared.settings import get_settings
 
@@ -54,6 +53,14 @@ def before_snapshot(
     handler: Callable[[dict[str, Any], Any], dict[str, Any]], run: Callable[[Any], Any]
 ) -> None:
     get_settings()
+    # What a function imports only when first needed is imported now, once, for every copy: the
+    # write paths, and with them the ORM, its sessions and its mappers, configured.
+    import_lazy_modules()
+    from sqlalchemy.orm import configure_mappers
+
+    import shared.db.sessions
+    import shared.models  # noqa: F401
+
     configure_mappers()
     compile_all_reads()
     # A request no route serves: the whole stack runs once, and the database is not touched.

@@ -15,7 +15,7 @@ from bookstore.events import http_api_event, rest_api_event
 from functions.books.app import handler as books_handler
 from functions.users.app import handler as users_handler
 from shared.auth.tokens import create_access_token
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from tests.books.helpers import HOBBIT
 from tests.support.databases import sql
 from tests.support.handlers import HANDLERS

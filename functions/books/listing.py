@@ -29,8 +29,8 @@ from sqlalchemy import (
 
 from functions.books import search
 from shared.domain.availability import available, released
-from shared.models.book import Book, release_asc_key, release_desc_key
 from shared.pagination import InvalidCursorError, decode_cursor, encode_cursor
+from shared.tables.books import books, release_asc_key, release_desc_key
 
 # What a key of a real row can be: the title column's length, numeric(10, 2) as the API writes
 # prices, and the highest score `search.relevance` gives (its classes plus a rank below one).
@@ -69,7 +69,7 @@ class CatalogFilters:
 @dataclass(frozen=True, slots=True)
 class SortOrder:
     name: SortName
-    # A Core expression, or the model's column attribute itself (Book.title, Book.price).
+    # A Core expression, or the table's column itself (books.c.title, books.c.price).
     key: SQLColumnExpression[Any]
     descending: bool
     # The last row's key as JSON, and back to the value bound as `after_key`.
@@ -80,13 +80,13 @@ class SortOrder:
 
     def order_by(self) -> list[ColumnElement[Any]]:
         if self.descending:
-            return [self.key.desc(), Book.id.desc()]
-        return [self.key.asc(), Book.id.asc()]
+            return [self.key.desc(), books.c.id.desc()]
+        return [self.key.asc(), books.c.id.asc()]
 
     def after(self) -> ColumnElement[bool]:
         """Rows strictly after the cursor's row (`after_values`), in this order."""
-        mine = tuple_(self.key, Book.id)
-        theirs = tuple_(self.bound_key, bindparam("after_id", type_=Book.id.type))
+        mine = tuple_(self.key, books.c.id)
+        theirs = tuple_(self.bound_key, bindparam("after_id", type_=books.c.id.type))
         return mine < theirs if self.descending else mine > theirs
 
     def after_values(self, cursor: str) -> dict[str, Any]:
@@ -175,11 +175,11 @@ def _sort_orders(name: SortName, has_words: bool) -> SortOrder:
     if name in ("price", "-price"):
         return SortOrder(
             name,
-            Book.price,
+            books.c.price,
             name == "-price",
             lambda row: str(row["price"]),
             _load_price,
-            _after_key(Book.price.type),
+            _after_key(books.c.price.type),
         )
     if name == "release_date":
         return SortOrder(
@@ -191,11 +191,11 @@ def _sort_orders(name: SortName, has_words: bool) -> SortOrder:
         )
     return SortOrder(
         name,
-        Book.title,
+        books.c.title,
         name == "-title",
         lambda row: row["title"],
         _load_title,
-        _after_key(Book.title.type),
+        _after_key(books.c.title.type),
     )
 
 
@@ -237,26 +237,28 @@ def _contains(text: str) -> str:
 def conditions(shape: ListShape) -> list[ColumnElement[bool]]:
     """The WHERE clauses of a shape: live books, and each filter that was given (its value bound
     by the name `filter_values` gives it)."""
-    where: list[ColumnElement[bool]] = [Book.deleted_at.is_(None)]
+    where: list[ColumnElement[bool]] = [books.c.deleted_at.is_(None)]
     if shape.searching is not None:
         where.append(search.matches(shape.searching))
     if shape.author:
-        where.append(Book.author.ilike(bindparam("author", type_=Book.author.type), escape="\\"))
+        where.append(
+            books.c.author.ilike(bindparam("author", type_=books.c.author.type), escape="\\")
+        )
     if shape.genre:
         where.append(
-            func.lower(Book.genre) == func.lower(bindparam("genre", type_=Book.genre.type))
+            func.lower(books.c.genre) == func.lower(bindparam("genre", type_=books.c.genre.type))
         )
     if shape.min_price:
-        where.append(Book.price >= bindparam("min_price", type_=Book.price.type))
+        where.append(books.c.price >= bindparam("min_price", type_=books.c.price.type))
     if shape.max_price:
-        where.append(Book.price <= bindparam("max_price", type_=Book.price.type))
+        where.append(books.c.price <= bindparam("max_price", type_=books.c.price.type))
     if shape.available is True:
         where.append(available(TODAY))
     elif shape.available is False:
         where.append(~available(TODAY))
     if shape.upcoming is True:
         # release_date > today, said with the index's key so the index can serve it.
-        where.append(and_(release_asc_key > TODAY, Book.release_date.is_not(None)))
+        where.append(and_(release_asc_key > TODAY, books.c.release_date.is_not(None)))
     elif shape.upcoming is False:
         where.append(released(TODAY))
     return where

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -14,7 +14,6 @@ from sqlalchemy import (
     RowMapping,
     Select,
     SQLColumnExpression,
-    Table,
     bindparam,
     func,
     insert,
@@ -22,7 +21,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.books import spelling
 from functions.books.listing import (
@@ -38,7 +36,10 @@ from functions.books.listing import (
 from functions.books.search import SearchTerms, query_words
 from shared.db.reads import CompiledRead, Reader
 from shared.domain.availability import available
-from shared.models.book import Book
+from shared.tables.books import books
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 ISBN_UNIQUE_INDEX = "uq_books_isbn_live"
 # Vocabulary words that could be a typo of a query word the vocabulary does not know: same first
@@ -54,25 +55,23 @@ CORRECTION_CANDIDATES = CompiledRead(
         "AND levenshtein_less_equal(w.word, q.word, 2 * q.budget) <= 2 * q.budget"
     )
 )
-# `Book.__table__` is typed as any FromClause; the same object, found in the metadata, is a Table.
-_books: Table = Book.metadata.tables[Book.__tablename__]
 
 
 def book_columns(today: date | ColumnElement[date]) -> list[SQLColumnExpression[Any]]:
     """The columns of the public Book, `available` computed for `today`."""
     return [
-        Book.id,
-        Book.isbn,
-        Book.title,
-        Book.author,
-        Book.description,
-        Book.genre,
-        Book.price,
-        Book.stock,
-        Book.release_date,
+        books.c.id,
+        books.c.isbn,
+        books.c.title,
+        books.c.author,
+        books.c.description,
+        books.c.genre,
+        books.c.price,
+        books.c.stock,
+        books.c.release_date,
         available(today).label("available"),
-        Book.created_at,
-        Book.updated_at,
+        books.c.created_at,
+        books.c.updated_at,
     ]
 
 
@@ -148,7 +147,9 @@ def _page_read(shape: ListShape) -> CompiledRead[Select[Any]]:
 
 
 _BOOK_BY_ID = CompiledRead(
-    select(*book_columns(TODAY)).where(Book.id == bindparam("book_id"), Book.deleted_at.is_(None))
+    select(*book_columns(TODAY)).where(
+        books.c.id == bindparam("book_id"), books.c.deleted_at.is_(None)
+    )
 )
 
 
@@ -167,7 +168,7 @@ async def find_book(session: AsyncSession, *, book_id: uuid.UUID, today: date) -
 async def insert_book(
     session: AsyncSession, *, values: Mapping[str, Any], today: date
 ) -> RowMapping:
-    statement = insert(_books).values(**values).returning(*book_columns(today))
+    statement = insert(books).values(**values).returning(*book_columns(today))
     connection = await session.connection()
     return (await connection.execute(statement)).mappings().one()
 
@@ -177,8 +178,8 @@ async def update_book(
 ) -> RowMapping | None:
     """Sets only the given columns, in one statement: concurrent updates of other fields survive."""
     statement = (
-        update(_books)
-        .where(Book.id == book_id, Book.deleted_at.is_(None))
+        update(books)
+        .where(books.c.id == book_id, books.c.deleted_at.is_(None))
         .values(**changes)
         .returning(*book_columns(today))
     )
@@ -188,10 +189,10 @@ async def update_book(
 
 async def soft_delete_book(session: AsyncSession, *, book_id: uuid.UUID) -> bool:
     statement = (
-        update(_books)
-        .where(Book.id == book_id, Book.deleted_at.is_(None))
+        update(books)
+        .where(books.c.id == book_id, books.c.deleted_at.is_(None))
         .values(deleted_at=func.now())
-        .returning(Book.id)
+        .returning(books.c.id)
     )
     connection = await session.connection()
     return (await connection.execute(statement)).first() is not None

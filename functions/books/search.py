@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Float, bindparam, case, cast, false, func, literal, select
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 
-from shared.models.book import Book
+from shared.tables.books import books
 
 # Longer input is cut, not refused: a pasted paragraph still gets an answer. Word similarity
 # against a title means nothing past this length anyway.
@@ -77,12 +77,14 @@ class SearchTerms:
 def _tsquery(name: str) -> ColumnElement[object]:
     # As a scalar subquery it is an InitPlan, parsed once per execution even under a cached
     # generic plan, not once per row.
-    parse = func.to_tsquery(literal("english", REGCONFIG), bindparam(name, type_=Book.title.type))
+    parse = func.to_tsquery(
+        literal("english", REGCONFIG), bindparam(name, type_=books.c.title.type)
+    )
     return select(parse.cast(TSQUERY)).scalar_subquery()
 
 
 def _word_match(name: str) -> ColumnElement[bool]:
-    return Book.search_vector.bool_op("@@")(_tsquery(name))
+    return books.c.search_vector.bool_op("@@")(_tsquery(name))
 
 
 # The SQL of a search depends only on whether the query has words; the words are bound values
@@ -98,7 +100,7 @@ def relevance(has_words: bool) -> ColumnElement[float]:
     if not has_words:
         return literal(0.0, SCORE_TYPE)
     rank = cast(
-        func.ts_rank(Book.search_vector, _tsquery("search_forgiving"), _RANK_BELOW_ONE),
+        func.ts_rank(books.c.search_vector, _tsquery("search_forgiving"), _RANK_BELOW_ONE),
         SCORE_TYPE,
     )
     return case(

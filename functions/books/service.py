@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.books import repository
 from functions.books.errors import BookIsbnExistsError
@@ -19,6 +18,9 @@ from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.domain.errors import BookNotFoundError
 from shared.pagination import Page
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 _ISBN_TAKEN = {repository.ISBN_UNIQUE_INDEX: BookIsbnExistsError}
 

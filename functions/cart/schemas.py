@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shared.models.cart import MAX_CART_QUANTITY
 from shared.money import MoneyOut
 from shared.schema_fields import whole_number
+from shared.tables.cart import MAX_CART_QUANTITY
 
 Quantity = Annotated[
     int,

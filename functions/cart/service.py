@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.cart import repository
 from functions.cart.errors import (
@@ -21,6 +21,9 @@ from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
 from shared.money import CENTS
 from shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 _UNKNOWN_ACCOUNT = {repository.USER_FOREIGN_KEY: AccountUnavailableError}
 

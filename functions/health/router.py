@@ -5,7 +5,6 @@ from fastapi import APIRouter
 from functions.health import service
 from functions.health.schemas import DatabaseHealthPublic, HealthPublic, ReadinessPublic
 from shared.app_factory import NO_DATABASE
-from shared.db.session import SessionDep
 from shared.errors import error_responses
 from shared.version import __version__
 
@@ -24,8 +23,8 @@ async def liveness() -> HealthPublic:
     summary="The database answers, and how fast",
     responses=error_responses(503),
 )
-async def database_health(session: SessionDep) -> DatabaseHealthPublic:
-    return DatabaseHealthPublic(latency_ms=await service.check_database(session))
+async def database_health() -> DatabaseHealthPublic:
+    return DatabaseHealthPublic(latency_ms=await service.check_database())
 
 
 @router.get(
@@ -33,5 +32,5 @@ async def database_health(session: SessionDep) -> DatabaseHealthPublic:
     summary="Ready to serve: the database answers and its schema is at the migrations' head",
     responses=error_responses(503),
 )
-async def readiness(session: SessionDep) -> ReadinessPublic:
-    return ReadinessPublic(schema_revision=await service.check_readiness(session))
+async def readiness() -> ReadinessPublic:
+    return ReadinessPublic(schema_revision=await service.check_readiness())

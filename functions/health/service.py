@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.availability import unavailable_reason
+from shared.db.reads import CompiledRead, Reader, reading
 from shared.db.schema import SCHEMA_HEAD
 from shared.errors import ServiceUnavailableError
 from shared.observability import logger
+
+ROUND_TRIP = CompiledRead(text("SELECT 1"))
+MIGRATED = CompiledRead(text("SELECT to_regclass('alembic_version') IS NOT NULL AS migrated"))
+REVISIONS = CompiledRead(text("SELECT version_num FROM alembic_version"))
 
 
 class DatabaseUnreachable(Exception):
@@ -19,35 +25,43 @@ class DatabaseUnreachable(Exception):
         self.reason = reason
 
 
-async def measure_round_trip_ms(session: AsyncSession) -> float:
-    started = time.perf_counter()
+@asynccontextmanager
+async def reachable() -> AsyncIterator[Reader]:
+    """A pooled connection, or `DatabaseUnreachable` when the database cannot serve one."""
     try:
-        await session.execute(text("SELECT 1"))
+        async with reading() as reader:
+            yield reader
     except Exception as error:
         reason = unavailable_reason(error)
         if reason is None:
             raise
         logger.warning("database unavailable", reason=reason, error=type(error).__name__)
         raise DatabaseUnreachable(reason) from error
+
+
+async def measure_round_trip_ms(reader: Reader) -> float:
+    started = time.perf_counter()
+    await reader.fetchrow(ROUND_TRIP)
     return round((time.perf_counter() - started) * 1000, 3)
 
 
-async def check_database(session: AsyncSession) -> float:
+async def check_database() -> float:
     try:
-        return await measure_round_trip_ms(session)
+        async with reachable() as reader:
+            return await measure_round_trip_ms(reader)
     except DatabaseUnreachable as unreachable:
         raise ServiceUnavailableError(
             f"The database is unavailable: {unreachable.reason}", code="DB_UNAVAILABLE"
         ) from None
 
 
-async def check_readiness(session: AsyncSession) -> str:
+async def check_readiness() -> str:
     """The schema revision, when the database answers and is at the migrations' head."""
     try:
-        await measure_round_trip_ms(session)
+        async with reachable() as reader:
+            revision = await _schema_revision(reader)
     except DatabaseUnreachable as unreachable:
         raise _not_ready(f"The database is unavailable: {unreachable.reason}") from None
-    revision = await _schema_revision(session)
     if revision is None:
         raise _not_ready("The database schema has not been migrated")
     if revision != SCHEMA_HEAD:
@@ -55,12 +69,12 @@ async def check_readiness(session: AsyncSession) -> str:
     return revision
 
 
-async def _schema_revision(session: AsyncSession) -> str | None:
-    exists = await session.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))
-    if not exists:
+async def _schema_revision(reader: Reader) -> str | None:
+    migrated = await reader.fetchrow(MIGRATED)
+    if migrated is None or not migrated["migrated"]:
         return None
-    revisions = (await session.scalars(text("SELECT version_num FROM alembic_version"))).all()
-    return revisions[0] if len(revisions) == 1 else None
+    revisions = await reader.fetch(REVISIONS)
+    return str(revisions[0]["version_num"]) if len(revisions) == 1 else None
 
 
 def _not_ready(detail: str) -> ServiceUnavailableError:

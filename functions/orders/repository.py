@@ -6,15 +6,18 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import RowMapping, Uuid, any_, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.checkout import LineRequest
 from shared.domain.orders import OrderLine, OrderSnapshot
 from shared.models import Book, CartItem, IdempotencyKey, Order, OrderItem
-from shared.models.order import OrderStatus
+from shared.tables.orders import OrderStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 USER_FOREIGN_KEY = "fk_orders_user_id_users"
 IDEMPOTENCY_PRIMARY_KEY = "pk_idempotency_keys"

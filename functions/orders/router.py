@@ -11,8 +11,8 @@ from functions.orders.schemas import OrderPublic, OrderStatusUpdate
 from shared.auth.dependencies import AdminUser, CurrentUser
 from shared.db.session import SessionDep
 from shared.errors import error_responses
-from shared.models.order import MAX_IDEMPOTENCY_KEY_LENGTH
 from shared.pagination import Page, PageParamsDep
+from shared.tables.orders import MAX_IDEMPOTENCY_KEY_LENGTH
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.orders import OrderSnapshot
-from shared.models.order import OrderStatus
 from shared.money import MoneyOut
+from shared.tables.orders import OrderStatus
 
 
 class OrderItemPublic(BaseModel):

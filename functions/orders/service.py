@@ -5,9 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING, Any
 
 from functions.orders import idempotency, lifecycle, repository
 from functions.orders.errors import (
@@ -26,10 +24,13 @@ from shared.domain.errors import AccountUnavailableError
 from shared.domain.orders import ORDER_CANCELLED, ORDER_STATUS_CHANGED
 from shared.domain.outbox import record_event
 from shared.models import IdempotencyKey
-from shared.models.order import OrderStatus
 from shared.observability import logger
 from shared.pagination import Page, PageParams, id_cursor
 from shared.settings import get_settings
+from shared.tables.orders import OrderStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 CREATED = 201
 _CHECKOUT_CONFLICTS = {

@@ -5,14 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import RowMapping, Uuid, any_, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.availability import released
 from shared.models import Book, Prebook
-from shared.models.prebook import PENDING, PrebookStatus
+from shared.tables.prebooks import PENDING, PrebookStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 PENDING_UNIQUE_INDEX = "uq_prebooks_user_id_book_id_pending"
 USER_FOREIGN_KEY = "fk_prebooks_user_id_users"

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shared.models.prebook import MAX_PREBOOK_QUANTITY, PrebookStatus
 from shared.schema_fields import whole_number
+from shared.tables.prebooks import MAX_PREBOOK_QUANTITY, PrebookStatus
 
 Quantity = Annotated[
     int,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from sqlalchemy import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.prebooks import repository
 from functions.prebooks.errors import (
@@ -20,6 +20,9 @@ from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
 from shared.observability import logger
 from shared.pagination import Page, PageParams, id_cursor
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 # A concurrent POST of the same book may commit between our check and our insert.
 _CONFLICTS = {

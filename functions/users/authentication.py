@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from functions.users import passwords, repository
 from functions.users.errors import (
@@ -22,11 +21,14 @@ from functions.users.errors import (
 from functions.users.refresh_tokens import new_refresh_token, token_digest
 from functions.users.schemas import TokenPair
 from shared.auth.tokens import create_access_token
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from shared.db.transaction import commit_on_error
 from shared.models import User
 from shared.observability import logger
 from shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 async def login(session: AsyncSession, *, email: str, password: str) -> TokenPair:

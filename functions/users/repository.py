@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from shared.models import RefreshToken, User
 from shared.roles import Role
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 EMAIL_UNIQUE_INDEX = "uq_users_email_lower"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from functions.users import passwords, repository
 from functions.users.errors import (
@@ -22,6 +21,9 @@ from shared.models import User
 from shared.observability import logger
 from shared.pagination import Page, PageParams, id_cursor
 from shared.roles import Role
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 # Another registration of the same email may commit between our check and our insert.
 _EMAIL_TAKEN = {repository.EMAIL_UNIQUE_INDEX: EmailTakenError}

@@ -5,15 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import RowMapping, SQLColumnExpression, bindparam, delete, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.wishlist.listing import Position
 from shared.domain.availability import available
 from shared.models import Book, WishlistItem
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 USER_FOREIGN_KEY = "fk_wishlist_items_user_id_users"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.wishlist import repository
 from functions.wishlist.errors import WishlistItemNotFoundError
@@ -16,6 +16,9 @@ from shared.db.integrity import constraint_errors
 from shared.domain.availability import today
 from shared.domain.errors import AccountUnavailableError, BookNotFoundError
 from shared.pagination import Page, PageParams
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 _UNKNOWN_ACCOUNT = {repository.USER_FOREIGN_KEY: AccountUnavailableError}
 

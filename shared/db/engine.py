@@ -1,4 +1,9 @@
-"""One engine per process, created on first use.
+"""One engine per process, created on first use, with SQLAlchemy Core only.
+
+The engine is a Core `Engine` over the asyncpg dialect: sessionless reads (`shared.db.reads`) borrow
+its pooled connections without importing the ORM, which costs about a tenth of a bare FastAPI
+cold start. The ORM's `AsyncEngine` and sessions wrap this same engine, and its pool, on first use
+(`shared.db.sessions`).
 
 A Lambda execution environment serves one request at a time and may be frozen for minutes between
 requests, so the pool is small, never overflows, and a connection is checked at checkout (for free,
@@ -12,16 +17,11 @@ import time
 from typing import Any
 
 import asyncpg
+import sqlalchemy
 from sqlalchemy import event, exc
-from sqlalchemy.engine import Dialect, ExceptionContext
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.engine import Dialect, Engine, ExceptionContext
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
-from sqlalchemy.util import await_
+from sqlalchemy.util import await_, greenlet_spawn
 
 from shared.db.availability import (
     DatabaseUnavailableError,
@@ -38,9 +38,7 @@ from shared.settings import Settings, get_settings
 
 _IDLE_SINCE = "bookstore_idle_since"
 
-_engine: AsyncEngine | None = None
-_sessionmaker: async_sessionmaker[AsyncSession] | None = None
-_autocommit_sessionmaker: async_sessionmaker[AsyncSession] | None = None
+_engine: Engine | None = None
 
 
 def connect_args(settings: Settings) -> dict[str, Any]:
@@ -59,8 +57,10 @@ def connect_args(settings: Settings) -> dict[str, Any]:
     return args
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
-    engine = create_async_engine(
+def create_engine(settings: Settings) -> Engine:
+    # The asyncpg dialect is asynchronous whichever factory builds the engine: its pool awaits the
+    # driver inside SQLAlchemy's greenlet bridge, as an `AsyncEngine`'s does.
+    engine = sqlalchemy.create_engine(
         resolve_database_url(settings),
         pool_size=settings.db_pool_size,
         max_overflow=0,
@@ -77,11 +77,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
-def _connect_within_budget(engine: AsyncEngine, settings: Settings) -> None:
+def _connect_within_budget(engine: Engine, settings: Settings) -> None:
     """Each connect waits no longer than the invocation has left, and a database that cannot
     serve the login (down, refusing it, read-only, full) raises `DatabaseUnavailableError`."""
 
-    @event.listens_for(engine.sync_engine, "do_connect")
+    @event.listens_for(engine, "do_connect")
     def _connect(
         dialect: Dialect, record: ConnectionPoolEntry, cargs: list[Any], cparams: dict[str, Any]
     ) -> Any:
@@ -125,8 +125,8 @@ def _connect_as(
     return dialect.connect(*cargs, **params)
 
 
-def _classify_statement_errors(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "handle_error")
+def _classify_statement_errors(engine: Engine) -> None:
+    @event.listens_for(engine, "handle_error")
     def _classify(context: ExceptionContext) -> BaseException | None:
         original = context.original_exception
         forget_row_values(original)
@@ -157,7 +157,7 @@ def _abort(context: ExceptionContext) -> None:
         driver.terminate()
 
 
-def _check_connections_at_checkout(engine: AsyncEngine, settings: Settings) -> None:
+def _check_connections_at_checkout(engine: Engine, settings: Settings) -> None:
     """A connection is checked before a request's first statement, so a dead one is replaced
     invisibly rather than failing the request; nothing has run on it yet, so nothing can run twice.
 
@@ -167,7 +167,7 @@ def _check_connections_at_checkout(engine: AsyncEngine, settings: Settings) -> N
     it still answer (a NAT or a frozen environment can drop a connection without a word)? That
     ping gets a short timeout of its own, taken from the time the invocation has left.
     """
-    pool = engine.sync_engine.pool
+    pool = engine.pool
 
     @event.listens_for(pool, "checkin")
     def _mark_idle(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
@@ -210,38 +210,16 @@ def _closed_by_server(driver: Any) -> bool:
     return bool(poller.poll(0))
 
 
-def get_engine() -> AsyncEngine:
+def get_engine() -> Engine:
     global _engine
     if _engine is None:
         _engine = create_engine(get_settings())
     return _engine
 
 
-def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
-    global _sessionmaker
-    if _sessionmaker is None:
-        _sessionmaker = async_sessionmaker(get_engine(), expire_on_commit=False)
-    return _sessionmaker
-
-
-def get_autocommit_sessionmaker() -> async_sessionmaker[AsyncSession]:
-    """Sessions whose statements each commit on their own: no BEGIN and COMMIT round trips.
-
-    Same pool as `get_sessionmaker()`; the isolation level is a flag on the driver connection,
-    set at checkout and reset at checkin without a round trip.
-    """
-    global _autocommit_sessionmaker
-    if _autocommit_sessionmaker is None:
-        autocommit = get_engine().execution_options(isolation_level="AUTOCOMMIT")
-        _autocommit_sessionmaker = async_sessionmaker(autocommit, expire_on_commit=False)
-    return _autocommit_sessionmaker
-
-
 async def dispose_engine() -> None:
     """Close every pooled connection and forget the engine (tests, and settings changes)."""
-    global _engine, _sessionmaker, _autocommit_sessionmaker
+    global _engine
     if _engine is not None:
-        await _engine.dispose()
+        await greenlet_spawn(_engine.dispose)
     _engine = None
-    _sessionmaker = None
-    _autocommit_sessionmaker = None

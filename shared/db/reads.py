@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.util import greenlet_spawn
 
 from shared.db.availability import (
     DatabaseUnavailableError,
@@ -102,7 +103,7 @@ class Reader:
 @asynccontextmanager
 async def reading() -> AsyncIterator[Reader]:
     """The pooled connection, outside any transaction: each statement sees committed data."""
-    pooled = await get_engine().raw_connection()
+    pooled = await greenlet_spawn(get_engine().raw_connection)
     reader = Reader(pooled.driver_connection)
     try:
         yield reader

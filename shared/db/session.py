@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.engine import get_autocommit_sessionmaker
-from shared.db.transaction import transaction
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 # Safe methods only read. Their statements run without an explicit transaction, which saves the
 # BEGIN and COMMIT round trips (two of a simple read's three).
@@ -22,6 +21,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     Scope "function" makes FastAPI run the commit (and any after-commit work) before the response
     is sent, so a client never sees a success whose commit then failed.
     """
+    # The ORM is imported by the first request that asks for a session, not at start-up: a
+    # function whose first requests read without one never pays for it.
+    from shared.db.sessions import get_autocommit_sessionmaker
+    from shared.db.transaction import transaction
+
     if request.method in READ_ONLY_METHODS:
         async with get_autocommit_sessionmaker()() as session:
             yield session
@@ -30,4 +34,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+if TYPE_CHECKING:
+    SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+else:
+    # FastAPI needs only the dependency; the session's class stays unimported until used.
+    SessionDep = Annotated[object, Depends(get_session, scope="function")]

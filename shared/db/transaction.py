@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from shared.db.engine import get_sessionmaker
+from shared.db.sessions import get_sessionmaker
 from shared.errors import AppError
 from shared.observability import logger
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 AfterCommit = Callable[[], Awaitable[None]]
 

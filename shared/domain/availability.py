@@ -6,12 +6,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.domain.errors import BookNotFoundError
-from shared.models.book import Book, release_desc_key
+from shared.tables.books import books, release_desc_key
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def today() -> date:
@@ -25,7 +28,7 @@ def released(day: date | ColumnElement[date]) -> ColumnElement[bool]:
 
 
 def available(day: date | ColumnElement[date]) -> ColumnElement[bool]:
-    return and_(released(day), Book.stock > 0)
+    return and_(released(day), books.c.stock > 0)
 
 
 def is_released(release_date: date | None, day: date) -> bool:
@@ -41,8 +44,8 @@ class ShelfState:
 async def shelf_state(session: AsyncSession, *, book_id: uuid.UUID, day: date) -> ShelfState:
     """Whether a book in the catalog is out on `day`, and its stock; BookNotFoundError when no
     live book has this id. Read without a lock: checkout checks again under one."""
-    statement = select(Book.stock, Book.release_date).where(
-        Book.id == book_id, Book.deleted_at.is_(None)
+    statement = select(books.c.stock, books.c.release_date).where(
+        books.c.id == book_id, books.c.deleted_at.is_(None)
     )
     connection = await session.connection()
     row = (await connection.execute(statement)).one_or_none()

@@ -14,18 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, RowMapping, Uuid, any_, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from shared.domain.availability import is_released
 from shared.domain.errors import OutOfStockError, UnavailableLine
 from shared.domain.orders import ORDER_PLACED, OrderLine, OrderSnapshot
 from shared.domain.outbox import record_event
 from shared.models import Book, Order, OrderItem
 from shared.money import CENTS
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 _LOCK_BOOKS = (
     select(Book.id, Book.title, Book.price, Book.stock, Book.release_date, Book.deleted_at)

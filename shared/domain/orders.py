@@ -8,8 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.models.order import OrderStatus
 from shared.money import format_money
+from shared.tables.orders import OrderStatus
 
 ORDER_PLACED = "OrderPlaced"
 ORDER_CANCELLED = "OrderCancelled"

@@ -14,15 +14,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from shared.db.transaction import after_commit
 from shared.events.publisher import publish_pending
 from shared.models.outbox import OutboxEvent
 from shared.money import format_money
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 type JSONValue = bool | int | float | str | list[JSONValue] | dict[str, JSONValue] | None
 

@@ -14,15 +14,18 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Row, Select, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.transaction import transaction
 from shared.events import eventbridge
 from shared.models.outbox import OutboxEvent
 from shared.observability import logger
 from shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 _PendingRow = Row[tuple[uuid.UUID, str, dict[str, object]]]
 

@@ -1,31 +1,21 @@
-"""Shopping carts: one line per user and book."""
+"""Shopping-cart lines, mapped onto `shared.tables.cart_items`."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
 from shared.db.base import Base
-
-MAX_CART_QUANTITY = 99
+from shared.tables.cart import cart_items
 
 
 class CartItem(Base):
-    __tablename__ = "cart_items"
-    __table_args__ = (
-        CheckConstraint(f"quantity BETWEEN 1 AND {MAX_CART_QUANTITY}", name="quantity_in_range"),
-    )
+    __table__ = cart_items
 
-    # The primary key makes a line unique per user and book.
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    book_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("books.id"), primary_key=True)
-    quantity: Mapped[int] = mapped_column(Integer)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+    user_id: Mapped[uuid.UUID]
+    book_id: Mapped[uuid.UUID]
+    quantity: Mapped[int]
+    added_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -1,29 +1,14 @@
-"""The catalog's vocabulary: every word of every title, author and description, as typed (lower
-case, not stemmed). A query word that is not in it is corrected to the closest words that are.
-
-Kept current by a trigger on `books` (migration 0006): writing a book adds its new words. Words of
-deleted or changed books stay: a correction to a word no book holds any more finds nothing, which
-is the answer a query for it deserves anyway.
-"""
+"""The catalog's vocabulary, mapped onto `shared.tables.search_words`."""
 
 from __future__ import annotations
 
-from sqlalchemy import Index, Text, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
 from shared.db.base import Base
+from shared.tables.search_words import search_words
 
 
 class SearchWord(Base):
-    __tablename__ = "search_words"
+    __table__ = search_words
 
-    word: Mapped[str] = mapped_column(Text, primary_key=True)
-
-
-# Corrections keep the first letter and change the length by at most the typo budget: this index
-# narrows the candidates to those before any edit distance is computed.
-Index(
-    "ix_search_words_first_letter_length",
-    func.left(SearchWord.word, 1),
-    func.length(SearchWord.word),
-)
+    word: Mapped[str]

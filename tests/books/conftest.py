@@ -8,7 +8,7 @@ import pytest
 
 from functions.books.app import handler
 from shared.auth.tokens import create_access_token
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from tests.books.helpers import AddBook, isbn13
 from tests.support.clients import client_fixtures
 from tests.support.lambda_client import LambdaClient

@@ -21,7 +21,7 @@ def _client(database_url: str) -> LambdaClient:
 
 def _admin_token() -> str:
     from shared.auth.tokens import create_access_token
-    from shared.db.base import new_id
+    from shared.db.ids import new_id
 
     return create_access_token(new_id(), "admin")[0]
 

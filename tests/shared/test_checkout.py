@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from shared.domain.checkout import LineRequest, place_order
 from shared.domain.errors import OutOfStockError
 

@@ -14,7 +14,7 @@ from itertools import count
 import pytest
 
 from shared.auth.tokens import create_access_token
-from shared.db.base import new_id
+from shared.db.ids import new_id
 from shared.roles import Role
 from tests.support.databases import fetch, run
 

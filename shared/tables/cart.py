@@ -1,0 +1,27 @@
+"""Shopping carts: one line per user and book."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Integer, Table, Uuid, func
+
+from shared.tables.metadata import metadata
+
+MAX_CART_QUANTITY = 99
+
+cart_items = Table(
+    "cart_items",
+    metadata,
+    # The primary key makes a line unique per user and book.
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("book_id", Uuid, ForeignKey("books.id"), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Column("added_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    Column(
+        "updated_at",
+        DateTime(timezone=True),
+        server_default=func.now(),
+        onupdate=func.now(),
+        nullable=False,
+    ),
+    CheckConstraint(f"quantity BETWEEN 1 AND {MAX_CART_QUANTITY}", name="quantity_in_range"),
+)

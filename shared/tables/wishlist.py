@@ -1,0 +1,24 @@
+"""Wishlists: the books a user wants, one entry per user and book."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Table, Uuid, func
+
+from shared.tables.metadata import metadata
+
+wishlist_items = Table(
+    "wishlist_items",
+    metadata,
+    # The primary key makes an entry unique per user and book.
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("book_id", Uuid, ForeignKey("books.id"), primary_key=True),
+    Column("added_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+)
+
+# A user's wishlist, newest first, in keyset pages of (added_at, book_id).
+Index(
+    "ix_wishlist_items_user_id_added_at",
+    wishlist_items.c.user_id,
+    wishlist_items.c.added_at.desc(),
+    wishlist_items.c.book_id.desc(),
+)
