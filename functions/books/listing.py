@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from functions.books import search
-from shared.domain.availability import available, released
+from shared.domain.availability import TODAY, available, released
 from shared.pagination import InvalidCursorError, decode_cursor, encode_cursor
 from shared.tables.books import books, release_asc_key, release_desc_key
 
@@ -41,9 +41,6 @@ MAX_SCORE = search.EXACT_CLASS + 1.0
 SortName = Literal[
     "relevance", "title", "-title", "price", "-price", "release_date", "-release_date"
 ]
-
-# The day `available`, `released` and `upcoming` are judged on, bound per request.
-TODAY = bindparam("today", type_=Date())
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,6 @@ from sqlalchemy import (
 
 from functions.books import spelling
 from functions.books.listing import (
-    TODAY,
     CatalogFilters,
     ListShape,
     SortOrder,
@@ -35,7 +34,7 @@ from functions.books.listing import (
 )
 from functions.books.search import SearchTerms, query_words
 from shared.db.reads import CompiledRead, Reader
-from shared.domain.availability import available
+from shared.domain.availability import TODAY, available
 from shared.tables.books import books
 
 if TYPE_CHECKING:

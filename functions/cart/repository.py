@@ -3,39 +3,45 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import RowMapping, delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from shared.models import Book, CartItem
+from shared.db.reads import CompiledRead, Reader
+from shared.tables import books, cart_items
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 USER_FOREIGN_KEY = "fk_cart_items_user_id_users"
 
-
-async def cart_lines(session: AsyncSession, *, user_id: uuid.UUID) -> Sequence[RowMapping]:
-    """The user's lines with each book's current title and price, oldest line first. Lines of a
-    book deleted from the catalog are left out: they can no longer be bought."""
-    statement = (
-        select(CartItem.book_id, Book.title, Book.price.label("unit_price"), CartItem.quantity)
-        .join(Book, Book.id == CartItem.book_id)
-        .where(CartItem.user_id == user_id, Book.deleted_at.is_(None))
-        .order_by(CartItem.added_at, CartItem.book_id)
+# The user's lines with each book's current title and price, oldest line first. Lines of a book
+# deleted from the catalog are left out: they can no longer be bought.
+CART_LINES = CompiledRead(
+    select(
+        cart_items.c.book_id,
+        books.c.title,
+        books.c.price.label("unit_price"),
+        cart_items.c.quantity,
     )
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().all()
+    .join(books, books.c.id == cart_items.c.book_id)
+    .where(cart_items.c.user_id == bindparam("user_id"), books.c.deleted_at.is_(None))
+    .order_by(cart_items.c.added_at, cart_items.c.book_id)
+)
+
+
+async def cart_lines(reader: Reader, *, user_id: uuid.UUID) -> Sequence[Mapping[str, Any]]:
+    return await reader.fetch(CART_LINES, user_id=user_id)
 
 
 async def set_line(
     session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, quantity: int
 ) -> None:
-    statement = insert(CartItem).values(user_id=user_id, book_id=book_id, quantity=quantity)
+    statement = insert(cart_items).values(user_id=user_id, book_id=book_id, quantity=quantity)
     statement = statement.on_conflict_do_update(
-        index_elements=[CartItem.user_id, CartItem.book_id],
+        index_elements=[cart_items.c.user_id, cart_items.c.book_id],
         set_={"quantity": statement.excluded.quantity, "updated_at": func.now()},
     )
     connection = await session.connection()
@@ -44,9 +50,9 @@ async def set_line(
 
 async def delete_line(session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID) -> bool:
     statement = (
-        delete(CartItem)
-        .where(CartItem.user_id == user_id, CartItem.book_id == book_id)
-        .returning(CartItem.book_id)
+        delete(cart_items)
+        .where(cart_items.c.user_id == user_id, cart_items.c.book_id == book_id)
+        .returning(cart_items.c.book_id)
     )
     connection = await session.connection()
     return (await connection.execute(statement)).first() is not None
@@ -54,4 +60,4 @@ async def delete_line(session: AsyncSession, *, user_id: uuid.UUID, book_id: uui
 
 async def clear(session: AsyncSession, *, user_id: uuid.UUID) -> None:
     connection = await session.connection()
-    await connection.execute(delete(CartItem).where(CartItem.user_id == user_id))
+    await connection.execute(delete(cart_items).where(cart_items.c.user_id == user_id))

@@ -17,8 +17,8 @@ BookId = Annotated[uuid.UUID, Path(description="The book's id")]
 
 
 @router.get("", summary="The caller's cart", responses=error_responses(401))
-async def get_cart(principal: CurrentUser, session: SessionDep) -> CartPublic:
-    return await service.get_cart(session, user_id=principal.user_id)
+async def get_cart(principal: CurrentUser) -> CartPublic:
+    return await service.get_cart(user_id=principal.user_id)
 
 
 @router.put(

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-from sqlalchemy import RowMapping
+from typing import TYPE_CHECKING, Any
 
 from functions.cart import repository
 from functions.cart.errors import (
@@ -17,6 +15,7 @@ from functions.cart.errors import (
 )
 from functions.cart.schemas import CartItemPublic, CartPublic
 from shared.db.integrity import constraint_errors
+from shared.db.reads import Reader, reading, session_reader
 from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
 from shared.money import CENTS
@@ -28,8 +27,19 @@ if TYPE_CHECKING:
 _UNKNOWN_ACCOUNT = {repository.USER_FOREIGN_KEY: AccountUnavailableError}
 
 
-async def get_cart(session: AsyncSession, *, user_id: uuid.UUID) -> CartPublic:
-    return _cart(await repository.cart_lines(session, user_id=user_id))
+async def get_cart(*, user_id: uuid.UUID) -> CartPublic:
+    """Read without a session: a committed snapshot, no transaction."""
+    async with reading() as reader:
+        return await _read_cart(reader, user_id=user_id)
+
+
+async def _read_cart(reader: Reader, *, user_id: uuid.UUID) -> CartPublic:
+    return _cart(await repository.cart_lines(reader, user_id=user_id))
+
+
+async def _cart_after_change(session: AsyncSession, *, user_id: uuid.UUID) -> CartPublic:
+    """The cart as this transaction has just left it."""
+    return await _read_cart(await session_reader(session), user_id=user_id)
 
 
 async def set_quantity(
@@ -43,7 +53,7 @@ async def set_quantity(
         raise QuantityOverStockError(in_stock=book.stock)
     with constraint_errors(_UNKNOWN_ACCOUNT):
         await repository.set_line(session, user_id=user_id, book_id=book_id, quantity=quantity)
-    return await get_cart(session, user_id=user_id)
+    return await _cart_after_change(session, user_id=user_id)
 
 
 async def remove_item(
@@ -51,14 +61,14 @@ async def remove_item(
 ) -> CartPublic:
     if not await repository.delete_line(session, user_id=user_id, book_id=book_id):
         raise CartItemNotFoundError()
-    return await get_cart(session, user_id=user_id)
+    return await _cart_after_change(session, user_id=user_id)
 
 
 async def clear(session: AsyncSession, *, user_id: uuid.UUID) -> None:
     await repository.clear(session, user_id=user_id)
 
 
-def _cart(rows: Sequence[RowMapping]) -> CartPublic:
+def _cart(rows: Sequence[Mapping[str, Any]]) -> CartPublic:
     items = [
         CartItemPublic(
             book_id=row["book_id"],

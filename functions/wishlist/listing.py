@@ -7,10 +7,10 @@ Entries added meanwhile are newer than any cursor, so they never shift a page.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from sqlalchemy import RowMapping
+from typing import Any
 
 from shared.pagination import InvalidCursorError, decode_cursor, encode_cursor
 
@@ -21,7 +21,7 @@ class Position:
     book_id: uuid.UUID
 
 
-def cursor_of(row: RowMapping) -> str:
+def cursor_of(row: Mapping[str, Any]) -> str:
     return encode_cursor({"k": row["added_at"].isoformat(), "id": str(row["book_id"])})
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import RowMapping, SQLColumnExpression, bindparam, delete, literal, select, tuple_
+from sqlalchemy import SQLColumnExpression, bindparam, delete, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from functions.wishlist.listing import Position
-from shared.domain.availability import available
-from shared.models import Book, WishlistItem
+from shared.db.reads import CompiledRead, Reader
+from shared.domain.availability import TODAY, available
+from shared.tables import books, wishlist_items
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,74 +21,81 @@ if TYPE_CHECKING:
 USER_FOREIGN_KEY = "fk_wishlist_items_user_id_users"
 
 
-def entry_columns(today: date) -> list[SQLColumnExpression[Any]]:
-    """The columns of the public entry: the book as it is now, `available` computed for `today`."""
+def _entry_columns() -> list[SQLColumnExpression[Any]]:
+    """The columns of the public entry: the book as it is now, `available` computed for today."""
     return [
-        WishlistItem.book_id,
-        Book.title,
-        Book.author,
-        Book.price,
-        available(today).label("available"),
-        WishlistItem.added_at,
+        wishlist_items.c.book_id,
+        books.c.title,
+        books.c.author,
+        books.c.price,
+        available(TODAY).label("available"),
+        wishlist_items.c.added_at,
     ]
 
 
-async def list_entries(
-    session: AsyncSession,
-    *,
-    user_id: uuid.UUID,
-    after: Position | None,
-    limit: int,
-    today: date,
-) -> Sequence[RowMapping]:
-    """Up to `limit` of the user's entries, newest first, strictly after `after`. Entries of a
-    book deleted from the catalog are left out."""
-    statement = (
-        select(*entry_columns(today))
-        .join(Book, Book.id == WishlistItem.book_id)
-        .where(WishlistItem.user_id == user_id, Book.deleted_at.is_(None))
-        .order_by(WishlistItem.added_at.desc(), WishlistItem.book_id.desc())
-        .limit(limit)
+def _entries() -> Any:
+    """The user's entries of live books: entries of a book deleted from the catalog drop out."""
+    return (
+        select(*_entry_columns())
+        .join(books, books.c.id == wishlist_items.c.book_id)
+        .where(wishlist_items.c.user_id == bindparam("user_id"), books.c.deleted_at.is_(None))
     )
-    if after is not None:
+
+
+def _page(*, continued: bool) -> CompiledRead[Any]:
+    """Newest first, `limit` entries; a continued page starts strictly after the cursor's entry."""
+    statement = _entries().order_by(
+        wishlist_items.c.added_at.desc(), wishlist_items.c.book_id.desc()
+    )
+    if continued:
         statement = statement.where(
-            tuple_(WishlistItem.added_at, WishlistItem.book_id)
+            tuple_(wishlist_items.c.added_at, wishlist_items.c.book_id)
             < tuple_(
-                bindparam("after_added_at", after.added_at, type_=WishlistItem.added_at.type),
-                bindparam("after_book_id", after.book_id, type_=WishlistItem.book_id.type),
+                bindparam("after_added_at", type_=wishlist_items.c.added_at.type),
+                bindparam("after_book_id", type_=wishlist_items.c.book_id.type),
             )
         )
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().all()
+    return CompiledRead(statement.limit(bindparam("limit")))
+
+
+FIRST_PAGE = _page(continued=False)
+NEXT_PAGE = _page(continued=True)
+ENTRY = CompiledRead(_entries().where(wishlist_items.c.book_id == bindparam("book_id")))
+
+
+async def list_entries(
+    reader: Reader, *, user_id: uuid.UUID, after: Position | None, limit: int, today: date
+) -> Sequence[Mapping[str, Any]]:
+    """Up to `limit` of the user's entries, newest first, strictly after `after`."""
+    if after is None:
+        return await reader.fetch(FIRST_PAGE, user_id=user_id, limit=limit, today=today)
+    return await reader.fetch(
+        NEXT_PAGE,
+        user_id=user_id,
+        limit=limit,
+        today=today,
+        after_added_at=after.added_at,
+        after_book_id=after.book_id,
+    )
 
 
 async def get_entry(
-    session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, today: date
-) -> RowMapping | None:
-    statement = (
-        select(*entry_columns(today))
-        .join(Book, Book.id == WishlistItem.book_id)
-        .where(
-            WishlistItem.user_id == user_id,
-            WishlistItem.book_id == book_id,
-            Book.deleted_at.is_(None),
-        )
-    )
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().one_or_none()
+    reader: Reader, *, user_id: uuid.UUID, book_id: uuid.UUID, today: date
+) -> Mapping[str, Any] | None:
+    return await reader.fetchrow(ENTRY, user_id=user_id, book_id=book_id, today=today)
 
 
 async def add_entry(session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID) -> bool:
     """Adds the entry if the book is live and the entry is new, in one statement: True when a row
     was written. An entry already there is left as it was (its `added_at` kept)."""
-    live_book = select(literal(user_id, WishlistItem.user_id.type), Book.id).where(
-        Book.id == book_id, Book.deleted_at.is_(None)
+    live_book = select(literal(user_id, wishlist_items.c.user_id.type), books.c.id).where(
+        books.c.id == book_id, books.c.deleted_at.is_(None)
     )
     statement = (
-        insert(WishlistItem)
-        .from_select([WishlistItem.user_id, WishlistItem.book_id], live_book)
-        .on_conflict_do_nothing(index_elements=[WishlistItem.user_id, WishlistItem.book_id])
-        .returning(WishlistItem.book_id)
+        insert(wishlist_items)
+        .from_select([wishlist_items.c.user_id, wishlist_items.c.book_id], live_book)
+        .on_conflict_do_nothing(index_elements=[wishlist_items.c.user_id, wishlist_items.c.book_id])
+        .returning(wishlist_items.c.book_id)
     )
     connection = await session.connection()
     return (await connection.execute(statement)).first() is not None
@@ -95,9 +103,9 @@ async def add_entry(session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.
 
 async def delete_entry(session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID) -> bool:
     statement = (
-        delete(WishlistItem)
-        .where(WishlistItem.user_id == user_id, WishlistItem.book_id == book_id)
-        .returning(WishlistItem.book_id)
+        delete(wishlist_items)
+        .where(wishlist_items.c.user_id == user_id, wishlist_items.c.book_id == book_id)
+        .returning(wishlist_items.c.book_id)
     )
     connection = await session.connection()
     return (await connection.execute(statement)).first() is not None

@@ -36,10 +36,8 @@ _ENTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
     "availability as they are now; books deleted from the catalog are left out.",
     responses=error_responses(401),
 )
-async def list_wishlist(
-    principal: CurrentUser, page: PageParamsDep, session: SessionDep
-) -> Page[WishlistEntryPublic]:
-    return await service.list_entries(session, user_id=principal.user_id, page=page)
+async def list_wishlist(principal: CurrentUser, page: PageParamsDep) -> Page[WishlistEntryPublic]:
+    return await service.list_entries(user_id=principal.user_id, page=page)
 
 
 @router.put(

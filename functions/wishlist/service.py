@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from sqlalchemy import RowMapping
+from typing import TYPE_CHECKING, Any
 
 from functions.wishlist import repository
 from functions.wishlist.errors import WishlistItemNotFoundError
 from functions.wishlist.listing import cursor_of, position_of
 from functions.wishlist.schemas import WishlistEntryPublic
 from shared.db.integrity import constraint_errors
+from shared.db.reads import reading, session_reader
 from shared.domain.availability import today
 from shared.domain.errors import AccountUnavailableError, BookNotFoundError
 from shared.pagination import Page, PageParams
@@ -29,14 +29,14 @@ class Addition:
     created: bool
 
 
-async def list_entries(
-    session: AsyncSession, *, user_id: uuid.UUID, page: PageParams
-) -> Page[WishlistEntryPublic]:
+async def list_entries(*, user_id: uuid.UUID, page: PageParams) -> Page[WishlistEntryPublic]:
+    """Read without a session: one statement, one committed snapshot."""
     after = None if page.cursor is None else position_of(page.cursor)
-    # One more row than the page tells whether a next page exists.
-    rows = await repository.list_entries(
-        session, user_id=user_id, after=after, limit=page.limit + 1, today=today()
-    )
+    async with reading() as reader:
+        # One more row than the page tells whether a next page exists.
+        rows = await repository.list_entries(
+            reader, user_id=user_id, after=after, limit=page.limit + 1, today=today()
+        )
     next_cursor = cursor_of(rows[page.limit - 1]) if len(rows) > page.limit else None
     return Page[WishlistEntryPublic](
         items=[_public(row) for row in rows[: page.limit]], next_cursor=next_cursor
@@ -48,7 +48,8 @@ async def add(session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID) 
     identical request waits on the entry's key and then finds it there."""
     with constraint_errors(_UNKNOWN_ACCOUNT):
         created = await repository.add_entry(session, user_id=user_id, book_id=book_id)
-    row = await repository.get_entry(session, user_id=user_id, book_id=book_id, today=today())
+    reader = await session_reader(session)
+    row = await repository.get_entry(reader, user_id=user_id, book_id=book_id, today=today())
     if row is None:
         # No live book: unknown, deleted from the catalog, or deleted since the insert's snapshot
         # (the request's transaction then rolls the entry back).
@@ -61,5 +62,5 @@ async def remove(session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUI
         raise WishlistItemNotFoundError()
 
 
-def _public(row: RowMapping) -> WishlistEntryPublic:
+def _public(row: Mapping[str, Any]) -> WishlistEntryPublic:
     return WishlistEntryPublic.model_validate(dict(row))

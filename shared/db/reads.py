@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from sqlalchemy.sql import ClauseElement
@@ -25,6 +25,9 @@ from shared.db.availability import (
     forget_row_values,
 )
 from shared.db.engine import get_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 # The driver errors after which the connection itself cannot be trusted again.
 _BROKEN_CONNECTION = (
@@ -112,3 +115,12 @@ async def reading() -> AsyncIterator[Reader]:
             pooled.invalidate()  # closes the socket at once, without waiting on the server
         # Back to the pool without a round trip: no transaction was begun, none to roll back.
         pooled.close()
+
+
+async def session_reader(session: AsyncSession) -> Reader:
+    """A reader on the session's own connection, inside its transaction: a write path reads back
+    what it has just written with the same compiled reads as the sessionless path. The driver
+    begins a session's transaction with its first statement, so use it after one."""
+    connection = await session.connection()
+    pooled = await connection.get_raw_connection()
+    return Reader(pooled.driver_connection)

@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Date, and_, bindparam, select
 
 from shared.domain.errors import BookNotFoundError
 from shared.tables.books import books, release_desc_key
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
+
+
+# The day a compiled read judges availability on, bound per request (`today=today()`).
+TODAY = bindparam("today", type_=Date())
 
 
 def today() -> date:
