@@ -10,13 +10,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from functions.users import repository, service
 from functions.users.emails import normalise_email
-from shared.db.transaction import transaction
+from shared.lazy import lazy_import
 from shared.observability import logger
 from shared.operator_actions import Action, failure
+
+# Both actions write through the ORM: imported by the first action, not at the function's start-up.
+if TYPE_CHECKING:
+    from functions.users import repository, service
+    from shared.db import transaction as transactions
+else:
+    repository = lazy_import("functions.users.repository")
+    service = lazy_import("functions.users.service")
+    transactions = lazy_import("shared.db.transaction")
 
 PROMOTE_ADMIN = "promote-admin"
 PURGE_EXPIRED_REFRESH_TOKENS = "purge-expired-refresh-tokens"
@@ -32,7 +40,7 @@ async def promote_admin(event: dict[str, Any], context: Any) -> dict[str, Any]:
         normalised = None
     if normalised is None:
         return failure("VALIDATION_ERROR", "'email' must be an email address")
-    async with transaction() as session:
+    async with transactions.transaction() as session:
         result = await service.promote_to_admin(session, email=normalised)
     if result is None:
         return failure("USER_NOT_FOUND", "no account has this email: register it first")
@@ -43,7 +51,7 @@ async def promote_admin(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 async def purge_expired_refresh_tokens(event: dict[str, Any], context: Any) -> dict[str, Any]:
     cutoff = datetime.now(UTC) - PURGE_GRACE
-    async with transaction() as session:
+    async with transactions.transaction() as session:
         deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff=cutoff)
     logger.info("expired refresh tokens purged", deleted=deleted)
     return {"ok": True, "deleted": deleted}

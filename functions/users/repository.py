@@ -36,14 +36,6 @@ async def add_user(
     return user
 
 
-async def list_users(session: AsyncSession, *, after: uuid.UUID | None, limit: int) -> list[User]:
-    """Ordered by id, which is time-ordered: a page never shifts when users register meanwhile."""
-    query = select(User).order_by(User.id).limit(limit)
-    if after is not None:
-        query = query.where(User.id > after)
-    return list(await session.scalars(query))
-
-
 async def lock_refresh_token(session: AsyncSession, *, digest: bytes) -> RefreshToken | None:
     """The stored token, row-locked until the transaction ends: a concurrent rotation of the same
     token waits here, then sees it revoked."""

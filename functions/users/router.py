@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from functions.users import authentication, service
+from functions.users import reads
 from functions.users.schemas import (
     RefreshRequest,
     TokenPair,
@@ -18,7 +18,16 @@ from functions.users.schemas import (
 from shared.auth.dependencies import AdminUser, CurrentUser
 from shared.db.session import SessionDep
 from shared.errors import error_responses
+from shared.lazy import lazy_import
 from shared.pagination import Page, PageParamsDep
+
+# Reads run on SQLAlchemy Core (`reads`); the modules of the write paths, which need the ORM, are
+# imported by the first request that writes.
+if TYPE_CHECKING:
+    from functions.users import authentication, service
+else:
+    authentication = lazy_import("functions.users.authentication")
+    service = lazy_import("functions.users.service")
 
 auth_router = APIRouter(prefix="/auth", tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
@@ -76,8 +85,8 @@ async def logout(data: RefreshRequest, session: SessionDep) -> Response:
 
 
 @users_router.get("/me", summary="The caller's account", responses=error_responses(401))
-async def read_me(principal: CurrentUser, session: SessionDep) -> UserPublic:
-    return await service.current_account(session, principal=principal)
+async def read_me(principal: CurrentUser) -> UserPublic:
+    return await reads.current_account(principal=principal)
 
 
 @users_router.patch(
@@ -97,10 +106,8 @@ async def update_me(principal: CurrentUser, data: UserUpdateMe, session: Session
     summary="Every account, oldest first (admin)",
     responses=error_responses(401, 403),
 )
-async def list_users(
-    principal: AdminUser, params: PageParamsDep, session: SessionDep
-) -> Page[UserPublic]:
-    return await service.list_users(session, page=params)
+async def list_users(principal: AdminUser, params: PageParamsDep) -> Page[UserPublic]:
+    return await reads.list_users(page=params)
 
 
 @users_router.patch(

@@ -1,4 +1,7 @@
-"""Accounts: registration, the caller's own profile, and what admins may change."""
+"""Accounts: registration, changes to the caller's own profile, and what admins may change.
+
+Reading an account or the list of accounts is sessionless, in `functions.users.reads`.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,6 @@ from shared.db.integrity import constraint_errors
 from shared.domain.errors import AccountUnavailableError
 from shared.models import User
 from shared.observability import logger
-from shared.pagination import Page, PageParams, id_cursor
 from shared.roles import Role
 
 if TYPE_CHECKING:
@@ -56,10 +58,6 @@ async def create_user(
     return UserPublic.model_validate(user)
 
 
-async def current_account(session: AsyncSession, *, principal: Principal) -> UserPublic:
-    return UserPublic.model_validate(await _active_user(session, principal))
-
-
 async def update_me(
     session: AsyncSession, *, principal: Principal, data: UserUpdateMe
 ) -> UserPublic:
@@ -77,13 +75,6 @@ async def update_me(
         user.full_name = data.full_name
     await session.flush()
     return UserPublic.model_validate(user)
-
-
-async def list_users(session: AsyncSession, *, page: PageParams) -> Page[UserPublic]:
-    users = await repository.list_users(session, after=page.after_id(), limit=page.limit + 1)
-    items = [UserPublic.model_validate(user) for user in users[: page.limit]]
-    next_cursor = id_cursor(items[-1].id) if len(users) > page.limit else None
-    return Page[UserPublic](items=items, next_cursor=next_cursor)
 
 
 async def set_role(

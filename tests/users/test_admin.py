@@ -8,6 +8,7 @@ import pytest
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.users.app import handler
+from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient
 from tests.support.pages import Page, walk_pages
 from tests.users.helpers import login, promote_admin, register, signed_up, signed_up_admin
@@ -63,6 +64,19 @@ def test_an_admin_lists_every_user_page_by_page(any_client: LambdaClient) -> Non
     seen = [user["email"] for user in users.items]
     assert seen == ["root@example.org", *emails, "late@example.org"]
     assert set(users.items[0]) == {"id", "email", "full_name", "role", "created_at"}
+
+
+def test_an_admins_list_includes_disabled_accounts(client: LambdaClient, database_url: str) -> None:
+    admin = signed_up_admin(client)
+    register(client, email="gone@example.org")
+    sql(database_url, "UPDATE users SET is_active = false WHERE email = 'gone@example.org'")
+
+    response = client.get("/users", token=admin["access_token"])
+
+    assert [user["email"] for user in response.json()["items"]] == [
+        "root@example.org",
+        "gone@example.org",
+    ]
 
 
 def test_an_admin_promotes_a_customer_who_then_gets_admin_tokens(client: LambdaClient) -> None:

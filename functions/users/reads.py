@@ -1,0 +1,59 @@
+"""The caller's account and the admins' list of accounts, read without an ORM session.
+
+Both map one statement's rows straight to `UserPublic`, so they run on SQLAlchemy Core through
+`reading()`: the function's first request, `GET /users/me`, never imports the ORM.
+"""
+
+from __future__ import annotations
+
+from pydantic import TypeAdapter
+from sqlalchemy import Integer, bindparam, select
+
+from functions.users.schemas import UserPublic
+from shared.auth.tokens import Principal
+from shared.db.reads import CompiledRead, reading
+from shared.domain.errors import AccountUnavailableError
+from shared.pagination import Page, PageParams, id_cursor
+from shared.tables.users import users
+
+_PUBLIC_COLUMNS = (users.c.id, users.c.email, users.c.full_name, users.c.role, users.c.created_at)
+
+# A valid token whose account is gone or disabled is no longer valid: both find no row.
+_ACTIVE_ACCOUNT = CompiledRead(
+    select(*_PUBLIC_COLUMNS).where(users.c.id == bindparam("user_id"), users.c.is_active)
+)
+
+# In id order, which is time order: a page never shifts when users register meanwhile.
+_FIRST_PAGE = CompiledRead(
+    select(*_PUBLIC_COLUMNS).order_by(users.c.id).limit(bindparam("limit", type_=Integer()))
+)
+_PAGE_AFTER = CompiledRead(
+    select(*_PUBLIC_COLUMNS)
+    .where(users.c.id > bindparam("after"))
+    .order_by(users.c.id)
+    .limit(bindparam("limit", type_=Integer()))
+)
+
+# A page's rows validated in one call rather than one call a row.
+_PUBLIC_USERS = TypeAdapter(list[UserPublic])
+
+
+async def current_account(*, principal: Principal) -> UserPublic:
+    async with reading() as reader:
+        row = await reader.fetchrow(_ACTIVE_ACCOUNT, user_id=principal.user_id)
+    if row is None:
+        raise AccountUnavailableError()
+    return UserPublic.model_validate(dict(row))
+
+
+async def list_users(*, page: PageParams) -> Page[UserPublic]:
+    # A cursor this server did not write is refused before a connection is taken.
+    after = page.after_id()
+    async with reading() as reader:
+        if after is None:
+            rows = await reader.fetch(_FIRST_PAGE, limit=page.limit + 1)
+        else:
+            rows = await reader.fetch(_PAGE_AFTER, after=after, limit=page.limit + 1)
+    items = _PUBLIC_USERS.validate_python([dict(row) for row in rows[: page.limit]])
+    next_cursor = id_cursor(items[-1].id) if len(rows) > page.limit else None
+    return Page[UserPublic](items=items, next_cursor=next_cursor)
