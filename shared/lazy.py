@@ -34,6 +34,10 @@ def lazy_import(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent:
+        # As a real import does: `package.module` works as an attribute path too.
+        setattr(sys.modules[parent], child, module)
     return module
 
 
