@@ -6,17 +6,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from functions.prebooks.release import deadline_of, release_due_prebooks
 from shared.domain.availability import today
+from shared.lazy import lazy_import
 from shared.operator_actions import Action
+
+# The job runs on ORM sessions and the shared checkout: imported on its first run, so an HTTP
+# cold start does not pay for them.
+if TYPE_CHECKING:
+    from functions.prebooks import release as release_job
+else:
+    release_job = lazy_import("functions.prebooks.release")
 
 RELEASE_PREBOOKS = "release-prebooks"
 
 
 async def release(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    summary = await release_due_prebooks(today=today(), deadline=deadline_of(context))
+    summary = await release_job.release_due_prebooks(
+        today=today(), deadline=release_job.deadline_of(context)
+    )
     return {"ok": True, **summary.as_dict()}
 
 

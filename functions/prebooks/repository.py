@@ -1,17 +1,30 @@
-"""Queries of the Prebooks function. Never commits: the caller's transaction owner does."""
+"""Queries of the Prebooks function, in SQLAlchemy Core. Those run in a session never commit: the
+caller's transaction owner does. The list is a `CompiledRead`, run without a session."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import RowMapping, Uuid, any_, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    Integer,
+    RowMapping,
+    Uuid,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from shared.db.reads import CompiledRead, Reader
 from shared.domain.availability import released
-from shared.models import Book, Prebook
+from shared.tables import books, prebooks
 from shared.tables.prebooks import PENDING, PrebookStatus
 
 if TYPE_CHECKING:
@@ -24,25 +37,35 @@ _TRY_LOCK_RELEASE = text(
     "SELECT pg_try_advisory_xact_lock(7081105, hashtext(CAST(:book_id AS text)))"
 )
 
-_PUBLIC_COLUMNS = (
-    Prebook.id,
-    Prebook.book_id,
-    Book.title,
-    Prebook.quantity,
-    Prebook.status,
-    Prebook.order_id,
-    Book.release_date,
-    Prebook.created_at,
+# The public Prebook: the book's current title and release date, even once it left the catalog.
+_PUBLIC_PREBOOKS = select(
+    prebooks.c.id,
+    prebooks.c.book_id,
+    books.c.title,
+    prebooks.c.quantity,
+    prebooks.c.status,
+    prebooks.c.order_id,
+    books.c.release_date,
+    prebooks.c.created_at,
+).select_from(prebooks.join(books, books.c.id == prebooks.c.book_id))
+
+# A user's prebooks, newest first (ids are time-ordered), fulfilled and cancelled ones included.
+_USERS_PREBOOKS = (
+    _PUBLIC_PREBOOKS.where(prebooks.c.user_id == bindparam("user_id"))
+    .order_by(prebooks.c.id.desc())
+    .limit(bindparam("limit", type_=Integer()))
 )
+_FIRST_PAGE = CompiledRead(_USERS_PREBOOKS)
+_PAGE_AFTER = CompiledRead(_USERS_PREBOOKS.where(prebooks.c.id < bindparam("after")))
 
 
 async def add_prebook(
     session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID, quantity: int
 ) -> uuid.UUID:
     statement = (
-        insert(Prebook)
+        insert(prebooks)
         .values(user_id=user_id, book_id=book_id, quantity=quantity)
-        .returning(Prebook.id)
+        .returning(prebooks.c.id)
     )
     connection = await session.connection()
     prebook_id: uuid.UUID = (await connection.execute(statement)).scalar_one()
@@ -50,30 +73,18 @@ async def add_prebook(
 
 
 async def get_prebook(session: AsyncSession, *, prebook_id: uuid.UUID) -> RowMapping:
-    statement = (
-        select(*_PUBLIC_COLUMNS)
-        .join(Book, Book.id == Prebook.book_id)
-        .where(Prebook.id == prebook_id)
-    )
+    statement = _PUBLIC_PREBOOKS.where(prebooks.c.id == prebook_id)
     connection = await session.connection()
     return (await connection.execute(statement)).mappings().one()
 
 
 async def list_prebooks(
-    session: AsyncSession, *, user_id: uuid.UUID, after: uuid.UUID | None, limit: int
-) -> Sequence[RowMapping]:
-    """Newest first (ids are time-ordered), fulfilled and cancelled ones included."""
-    statement = (
-        select(*_PUBLIC_COLUMNS)
-        .join(Book, Book.id == Prebook.book_id)
-        .where(Prebook.user_id == user_id)
-        .order_by(Prebook.id.desc())
-        .limit(limit)
-    )
-    if after is not None:
-        statement = statement.where(Prebook.id < after)
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().all()
+    reader: Reader, *, user_id: uuid.UUID, after: uuid.UUID | None, limit: int
+) -> list[Mapping[str, Any]]:
+    """Up to `limit` of the user's prebooks, newest first, after the prebook `after` if given."""
+    if after is None:
+        return await reader.fetch(_FIRST_PAGE, user_id=user_id, limit=limit)
+    return await reader.fetch(_PAGE_AFTER, user_id=user_id, after=after, limit=limit)
 
 
 async def lock_status(
@@ -81,8 +92,8 @@ async def lock_status(
 ) -> PrebookStatus | None:
     """The caller's prebook's status, row-locked: a release of it in progress finishes first."""
     statement = (
-        select(Prebook.status)
-        .where(Prebook.id == prebook_id, Prebook.user_id == user_id)
+        select(prebooks.c.status)
+        .where(prebooks.c.id == prebook_id, prebooks.c.user_id == user_id)
         .with_for_update()
     )
     connection = await session.connection()
@@ -98,8 +109,8 @@ async def set_status(
     order_id: uuid.UUID | None = None,
 ) -> None:
     statement = (
-        update(Prebook)
-        .where(Prebook.id == prebook_id)
+        update(prebooks)
+        .where(prebooks.c.id == prebook_id)
         .values(status=status, order_id=order_id, updated_at=func.now())
     )
     connection = await session.connection()
@@ -109,13 +120,13 @@ async def set_status(
 async def books_due(session: AsyncSession, *, today: date) -> list[uuid.UUID]:
     """Books in the catalog, released by `today`, that have pending prebooks."""
     statement = (
-        select(Book.id)
+        select(books.c.id)
         .where(
-            Book.deleted_at.is_(None),
+            books.c.deleted_at.is_(None),
             released(today),
-            select(Prebook.id).where(Prebook.book_id == Book.id, PENDING).exists(),
+            select(prebooks.c.id).where(prebooks.c.book_id == books.c.id, PENDING).exists(),
         )
-        .order_by(Book.id)
+        .order_by(books.c.id)
     )
     connection = await session.connection()
     return list((await connection.execute(statement)).scalars())
@@ -138,9 +149,9 @@ async def try_lock_book_release(session: AsyncSession, *, book_id: uuid.UUID) ->
 async def lock_next_pending(session: AsyncSession, *, book_id: uuid.UUID) -> RowMapping | None:
     """The book's oldest pending prebook, row-locked (a customer cancelling it waits)."""
     statement = (
-        select(Prebook.id, Prebook.user_id, Prebook.quantity)
-        .where(Prebook.book_id == book_id, PENDING)
-        .order_by(Prebook.id)
+        select(prebooks.c.id, prebooks.c.user_id, prebooks.c.quantity)
+        .where(prebooks.c.book_id == book_id, PENDING)
+        .order_by(prebooks.c.id)
         .limit(1)
         .with_for_update()
     )
@@ -150,7 +161,7 @@ async def lock_next_pending(session: AsyncSession, *, book_id: uuid.UUID) -> Row
 
 async def count_pending(session: AsyncSession, *, book_ids: Sequence[uuid.UUID]) -> int:
     statement = select(func.count()).where(
-        Prebook.book_id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))), PENDING
+        prebooks.c.book_id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))), PENDING
     )
     connection = await session.connection()
     count: int = (await connection.execute(statement, {"book_ids": list(book_ids)})).scalar_one()

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from functions.prebooks import service
+from functions.prebooks import listing
 from functions.prebooks.schemas import PrebookCreate, PrebookPublic
 from shared.auth.dependencies import CurrentUser
 from shared.db.session import SessionDep
 from shared.errors import error_responses
+from shared.lazy import lazy_import
 from shared.pagination import Page, PageParamsDep
+
+# Creating and cancelling need the ORM session: imported on the first write, not at start-up.
+if TYPE_CHECKING:
+    from functions.prebooks import service
+else:
+    service = lazy_import("functions.prebooks.service")
 
 router = APIRouter(prefix="/prebooks", tags=["prebooks"])
 
@@ -38,10 +45,8 @@ async def create_prebook(
     summary="The caller's prebooks, newest first",
     responses=error_responses(401),
 )
-async def list_prebooks(
-    principal: CurrentUser, page: PageParamsDep, session: SessionDep
-) -> Page[PrebookPublic]:
-    return await service.list_prebooks(session, user_id=principal.user_id, page=page)
+async def list_prebooks(principal: CurrentUser, page: PageParamsDep) -> Page[PrebookPublic]:
+    return await listing.list_prebooks(user_id=principal.user_id, page=page)
 
 
 @router.delete(

@@ -19,7 +19,6 @@ from shared.db.integrity import constraint_errors
 from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
 from shared.observability import logger
-from shared.pagination import Page, PageParams, id_cursor
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,18 +41,6 @@ async def create(
         )
     logger.info("prebook placed", prebook_id=str(prebook_id), book_id=str(book_id))
     return _public(await repository.get_prebook(session, prebook_id=prebook_id))
-
-
-async def list_prebooks(
-    session: AsyncSession, *, user_id: uuid.UUID, page: PageParams
-) -> Page[PrebookPublic]:
-    rows = await repository.list_prebooks(
-        session, user_id=user_id, after=page.after_id(), limit=page.limit + 1
-    )
-    next_cursor = id_cursor(rows[page.limit - 1]["id"]) if len(rows) > page.limit else None
-    return Page[PrebookPublic](
-        items=[_public(row) for row in rows[: page.limit]], next_cursor=next_cursor
-    )
 
 
 async def cancel(session: AsyncSession, *, user_id: uuid.UUID, prebook_id: uuid.UUID) -> None:

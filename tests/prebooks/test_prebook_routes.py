@@ -185,6 +185,20 @@ def test_the_list_holds_only_the_callers_prebooks_newest_first_page_by_page(
     assert [item["id"] for item in items] == [prebook["id"] for prebook in reversed(mine)]
 
 
+def test_a_prebook_of_a_book_taken_out_of_the_catalog_stays_listed_under_the_books_title(
+    client: LambdaClient, customer: Account, shelf: Shelf
+) -> None:
+    book = shelf.upcoming()
+    prebook = shelf.prebook(customer, book)
+    shelf.sql("UPDATE books SET title = 'Withdrawn', deleted_at = now() WHERE id = $1", book)
+
+    listed = client.get("/prebooks", token=customer.token).json()["items"]
+
+    assert [(item["id"], item["title"], item["status"]) for item in listed] == [
+        (prebook["id"], "Withdrawn", "pending")
+    ]
+
+
 def test_cancelling_is_204_and_the_prebook_shows_as_cancelled(
     any_client: LambdaClient, customer: Account, shelf: Shelf
 ) -> None:
