@@ -8,32 +8,27 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from functions.orders import repository
-from functions.orders.idempotency import KEY_LIFETIME
-from shared.db.transaction import transaction
-from shared.events.publisher import drain_outbox
-from shared.observability import logger
+from shared.lazy import lazy_import
 from shared.operator_actions import Action
+
+if TYPE_CHECKING:
+    from functions.orders import jobs
+else:
+    # Their work needs the ORM session: imported by the first action, not at start-up.
+    jobs = lazy_import("functions.orders.jobs")
 
 DRAIN_OUTBOX = "drain-outbox"
 PURGE_EXPIRED_IDEMPOTENCY_KEYS = "purge-expired-idempotency-keys"
 
 
 async def drain(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    summary = await drain_outbox()
-    return {"ok": True, **asdict(summary)}
+    return await jobs.drain()
 
 
 async def purge_expired_idempotency_keys(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    cutoff = datetime.now(UTC) - KEY_LIFETIME
-    async with transaction() as session:
-        deleted = await repository.delete_idempotency_keys_before(session, cutoff=cutoff)
-    logger.info("expired idempotency keys purged", deleted=deleted)
-    return {"ok": True, "deleted": deleted}
+    return await jobs.purge_expired_idempotency_keys()
 
 
 ACTIONS: dict[str, Action] = {

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import RowMapping, Uuid, any_, bindparam, delete, or_, select, text, update
+from sqlalchemy import Uuid, any_, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from functions.orders.history import ORDER_BY_ID, snapshots
 from shared.domain.checkout import LineRequest
-from shared.domain.orders import OrderLine, OrderSnapshot
-from shared.models import Book, CartItem, IdempotencyKey, Order, OrderItem
+from shared.domain.orders import OrderSnapshot
+from shared.models import Book, CartItem, IdempotencyKey, Order
 from shared.tables.orders import OrderStatus
 
 if TYPE_CHECKING:
@@ -22,15 +22,6 @@ if TYPE_CHECKING:
 USER_FOREIGN_KEY = "fk_orders_user_id_users"
 IDEMPOTENCY_PRIMARY_KEY = "pk_idempotency_keys"
 
-_ORDER_COLUMNS = (
-    Order.id,
-    Order.user_id,
-    Order.status,
-    Order.total,
-    Order.currency,
-    Order.created_at,
-    Order.updated_at,
-)
 _RETURN_STOCK = text(
     "UPDATE books SET stock = books.stock + order_items.quantity, updated_at = now() "
     "FROM order_items WHERE order_items.order_id = :order_id AND books.id = order_items.book_id"
@@ -93,31 +84,6 @@ async def delete_idempotency_keys_before(session: AsyncSession, *, cutoff: datet
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def list_orders(
-    session: AsyncSession, *, owner: uuid.UUID | None, after: uuid.UUID | None, limit: int
-) -> list[OrderSnapshot]:
-    """Newest first (ids are time-ordered); `owner` None means every user's."""
-    statement = select(*_ORDER_COLUMNS).order_by(Order.id.desc()).limit(limit)
-    if owner is not None:
-        statement = statement.where(Order.user_id == owner)
-    if after is not None:
-        statement = statement.where(Order.id < after)
-    connection = await session.connection()
-    rows = (await connection.execute(statement)).mappings().all()
-    return await _with_items(session, rows)
-
-
-async def get_order(
-    session: AsyncSession, *, order_id: uuid.UUID, owner: uuid.UUID | None
-) -> OrderSnapshot | None:
-    statement = select(*_ORDER_COLUMNS).where(Order.id == order_id)
-    if owner is not None:
-        statement = statement.where(Order.user_id == owner)
-    connection = await session.connection()
-    row = (await connection.execute(statement)).mappings().one_or_none()
-    return None if row is None else (await _with_items(session, [row]))[0]
-
-
 async def lock_order_status(
     session: AsyncSession, *, order_id: uuid.UUID, owner: uuid.UUID | None
 ) -> OrderStatus | None:
@@ -135,14 +101,12 @@ async def set_status(
     session: AsyncSession, *, order_id: uuid.UUID, status: OrderStatus
 ) -> OrderSnapshot:
     statement = (
-        update(Order)
-        .where(Order.id == order_id)
-        .values(status=status, updated_at=text("now()"))
-        .returning(*_ORDER_COLUMNS)
+        update(Order).where(Order.id == order_id).values(status=status, updated_at=text("now()"))
     )
     connection = await session.connection()
-    row = (await connection.execute(statement)).mappings().one()
-    return (await _with_items(session, [row]))[0]
+    await connection.execute(statement)
+    rows = (await connection.execute(ORDER_BY_ID.statement, {"order_id": order_id})).mappings()
+    return snapshots(rows.all())[0]
 
 
 async def return_stock(session: AsyncSession, *, order: OrderSnapshot) -> None:
@@ -158,48 +122,3 @@ async def return_stock(session: AsyncSession, *, order: OrderSnapshot) -> None:
         {"book_ids": book_ids},
     )
     await connection.execute(_RETURN_STOCK, {"order_id": order.id})
-
-
-async def _with_items(session: AsyncSession, rows: Sequence[RowMapping]) -> list[OrderSnapshot]:
-    if not rows:
-        return []
-    ids = [row["id"] for row in rows]
-    statement = (
-        select(
-            OrderItem.order_id,
-            OrderItem.book_id,
-            OrderItem.title,
-            OrderItem.unit_price,
-            OrderItem.quantity,
-            OrderItem.line_total,
-        )
-        .where(OrderItem.order_id == any_(bindparam("order_ids", type_=ARRAY(Uuid()))))
-        .order_by(OrderItem.order_id, OrderItem.line_number)
-    )
-    connection = await session.connection()
-    items: defaultdict[uuid.UUID, list[OrderLine]] = defaultdict(list)
-    for item in (await connection.execute(statement, {"order_ids": ids})).mappings():
-        items[item["order_id"]].append(_line(item))
-    return [
-        OrderSnapshot(
-            id=row["id"],
-            user_id=row["user_id"],
-            status=row["status"],
-            items=tuple(items[row["id"]]),
-            total=row["total"],
-            currency=row["currency"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-        )
-        for row in rows
-    ]
-
-
-def _line(item: RowMapping) -> OrderLine:
-    return OrderLine(
-        book_id=item["book_id"],
-        title=item["title"],
-        unit_price=item["unit_price"],
-        quantity=item["quantity"],
-        line_total=item["line_total"],
-    )

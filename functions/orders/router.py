@@ -1,18 +1,25 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Header, Path, status
 from fastapi.responses import JSONResponse
 
-from functions.orders import service
+from functions.orders import history
 from functions.orders.schemas import OrderPublic, OrderStatusUpdate
 from shared.auth.dependencies import AdminUser, CurrentUser
 from shared.db.session import SessionDep
 from shared.errors import error_responses
+from shared.lazy import lazy_import
 from shared.pagination import Page, PageParamsDep
 from shared.tables.orders import MAX_IDEMPOTENCY_KEY_LENGTH
+
+if TYPE_CHECKING:
+    from functions.orders import service
+else:
+    # The write paths, on the ORM session: imported by the first write, not at start-up.
+    service = lazy_import("functions.orders.service")
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -71,10 +78,8 @@ async def place_order(
     summary="The caller's orders, newest first (an admin sees every order)",
     responses=error_responses(401),
 )
-async def list_orders(
-    principal: CurrentUser, page: PageParamsDep, session: SessionDep
-) -> Page[OrderPublic]:
-    return await service.list_orders(session, principal=principal, page=page)
+async def list_orders(principal: CurrentUser, page: PageParamsDep) -> Page[OrderPublic]:
+    return await history.list_orders(principal=principal, page=page)
 
 
 @router.get(
@@ -83,8 +88,8 @@ async def list_orders(
     description="Someone else's order is 404 `ORDER_NOT_FOUND`, like one that does not exist.",
     responses=error_responses(401, 404),
 )
-async def get_order(principal: CurrentUser, order_id: OrderId, session: SessionDep) -> OrderPublic:
-    return await service.get_order(session, principal=principal, order_id=order_id)
+async def get_order(principal: CurrentUser, order_id: OrderId) -> OrderPublic:
+    return await history.get_order(principal=principal, order_id=order_id)
 
 
 @router.post(

@@ -1,4 +1,7 @@
-"""The orders' rules: checkout from the cart (idempotent), who sees which order, status changes."""
+"""The orders' write rules: checkout from the cart (idempotent), and status changes.
+
+On the ORM session; the router imports this module on the first write (`shared.lazy`).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from functions.orders.errors import (
     InvalidTransitionError,
     OrderNotFoundError,
 )
+from functions.orders.history import visible_owner
 from functions.orders.schemas import OrderPublic
 from shared.auth.tokens import Principal
 from shared.db.integrity import constraint_errors
@@ -25,7 +29,6 @@ from shared.domain.orders import ORDER_CANCELLED, ORDER_STATUS_CHANGED
 from shared.domain.outbox import record_event
 from shared.models import IdempotencyKey
 from shared.observability import logger
-from shared.pagination import Page, PageParams, id_cursor
 from shared.settings import get_settings
 from shared.tables.orders import OrderStatus
 
@@ -89,32 +92,13 @@ async def checkout(
     return CheckoutAnswer(CREATED, body)
 
 
-async def list_orders(
-    session: AsyncSession, *, principal: Principal, page: PageParams
-) -> Page[OrderPublic]:
-    orders = await repository.list_orders(
-        session, owner=_owner(principal), after=page.after_id(), limit=page.limit + 1
-    )
-    next_cursor = id_cursor(orders[page.limit - 1].id) if len(orders) > page.limit else None
-    return Page[OrderPublic](
-        items=[OrderPublic.of(order) for order in orders[: page.limit]], next_cursor=next_cursor
-    )
-
-
-async def get_order(
-    session: AsyncSession, *, principal: Principal, order_id: uuid.UUID
-) -> OrderPublic:
-    order = await repository.get_order(session, order_id=order_id, owner=_owner(principal))
-    if order is None:
-        raise OrderNotFoundError()
-    return OrderPublic.of(order)
-
-
 async def cancel(
     session: AsyncSession, *, principal: Principal, order_id: uuid.UUID
 ) -> OrderPublic:
     """A customer cancels an order of their own; an admin, anyone's."""
-    return await _move(session, order_id=order_id, target="cancelled", owner=_owner(principal))
+    return await _move(
+        session, order_id=order_id, target="cancelled", owner=visible_owner(principal)
+    )
 
 
 async def set_status(
@@ -152,8 +136,3 @@ async def _remembered(
         await repository.forget_idempotency_key(session, record=record)
         return None
     return record
-
-
-def _owner(principal: Principal) -> uuid.UUID | None:
-    """Whose orders the caller may see: their own, or everyone's for an admin."""
-    return None if principal.is_admin else principal.user_id

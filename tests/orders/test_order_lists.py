@@ -56,6 +56,29 @@ def test_pages_stay_stable_while_new_orders_are_placed(
     assert [len(page["items"]) for page in walk.pages] == [2, 2]
 
 
+def test_a_page_holds_limit_orders_each_with_its_own_lines_in_cart_order(
+    client: LambdaClient, customer: Account, shop: Shop
+) -> None:
+    first, second, third = (shop.book(price=price, stock=9) for price in ("1.50", "2.00", "10"))
+    carts = [{third: 1, first: 2, second: 3}, {second: 1}, {first: 4, third: 2}]
+    placed = []
+    for cart in carts:
+        shop.fill_cart(customer, cart)
+        placed.append(checkout(client, customer).json())
+
+    walk = walk_pages(client, "/orders", limit=2, token=customer.token)
+
+    assert [len(page["items"]) for page in walk.pages] == [2, 1]
+    assert walk.items == list(reversed(placed))
+    assert [[line["book_id"] for line in order["items"]] for order in walk.items] == [
+        list(cart) for cart in reversed(carts)
+    ]
+    assert all(
+        client.get(f"/orders/{order['id']}", token=customer.token).json() == order
+        for order in walk.items
+    )
+
+
 def test_a_customer_without_orders_gets_an_empty_page(
     client: LambdaClient, customer: Account
 ) -> None:
