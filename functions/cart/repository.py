@@ -10,7 +10,8 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.db.reads import CompiledRead, Reader
-from shared.tables import books, cart_items
+from shared.tables.books import books
+from shared.tables.cart import cart_items
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

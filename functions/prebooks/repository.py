@@ -24,7 +24,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db.reads import CompiledRead, Reader
 from shared.domain.availability import released
-from shared.tables import books, prebooks
+from shared.tables.books import books
+from shared.tables.prebooks import prebooks
 from shared.tables.prebooks import PENDING, PrebookStatus
 
 if TYPE_CHECKING:

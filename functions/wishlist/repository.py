@@ -13,7 +13,8 @@ from sqlalchemy.dialects.postgresql import insert
 from functions.wishlist.listing import Position
 from shared.db.reads import CompiledRead, Reader
 from shared.domain.availability import TODAY, available
-from shared.tables import books, wishlist_items
+from shared.tables.books import books
+from shared.tables.wishlist import wishlist_items
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase
 
-from shared.tables import metadata
+from shared.tables.metadata import metadata
 
 
 class Base(DeclarativeBase):
