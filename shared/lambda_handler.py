@@ -1,4 +1,4 @@
-"""Turns a FastAPI app into a Lambda handler: Mangum plus Powertools, one event loop per process."""
+"""Turns a FastAPI app into a Lambda handler: Mangum, the log context, one event loop per process."""
 
 from __future__ import annotations
 

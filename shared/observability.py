@@ -1,7 +1,12 @@
-"""Powertools Logger, Tracer and Metrics, shared by every module of a function.
+"""The logger, metrics and tracing every module of a function shares.
 
-The service name comes from POWERTOOLS_SERVICE_NAME (one per function in template.yaml), the log
-level from POWERTOOLS_LOG_LEVEL, the metrics namespace from POWERTOOLS_METRICS_NAMESPACE.
+Log lines are JSON, one per line on stdout (`shared.structured_logging`); the service name comes
+from POWERTOOLS_SERVICE_NAME (one per function in template.yaml), the log level from
+POWERTOOLS_LOG_LEVEL, the metrics namespace from POWERTOOLS_METRICS_NAMESPACE: the names
+Powertools reads, which it still does where it is used.
+
+Metrics are lines in CloudWatch's embedded metric format, written by hand: Powertools' Logger
+and Metrics would import Powertools, and in Lambda botocore with it, at every cold start.
 
 The Tracer is built only when X-Ray SDK tracing is on (POWERTOOLS_TRACE_DISABLED not true):
 importing the X-Ray SDK pulls in botocore and costs more cold start than the whole API.
@@ -15,18 +20,15 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from aws_lambda_powertools import Logger, Metrics
+from shared.structured_logging import StructuredLogger
 
 _SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "bookstore")
 
-logger = Logger(service=_SERVICE, use_rfc3339=True)
-metrics = Metrics(
-    service=_SERVICE, namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Bookstore")
-)
+logger = StructuredLogger(_SERVICE, level=os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
 
 SERVER_ERRORS_METRIC = "ServerErrors"
 _NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Bookstore")
@@ -38,6 +40,7 @@ def count_next_request_as_cold_start() -> None:
     """After a SnapStart restore, the next request is this environment's first."""
     global _cold_start
     _cold_start = True
+    logger.count_next_invocation_as_cold_start()
 
 
 def log_request_served(
@@ -50,24 +53,19 @@ def log_request_served(
     lambda_context: Any,
 ) -> None:
     """The request's one line: its access-log entry and its metrics in CloudWatch's embedded
-    metric format, written straight to stdout as Powertools' own lines are.
+    metric format, written straight to stdout as the logger's own lines are.
 
     ServerErrors is 1 for a 5xx and 0 otherwise (Sum counts errors, Average is the rate; Mangum
     turns exceptions into responses, so Lambda's own Errors metric never sees them); ColdStart is
-    on an environment's first request. Built by hand rather than with Powertools' logger and
-    metrics flush, which cost about ten times as much, on every request. Metrics are written at
+    on an environment's first request. Built by hand rather than through a logger and a metrics
+    flush (Powertools' cost about ten times as much, on every request). Metrics are written at
     any log level; the access fields from INFO.
     """
     global _cold_start
     metrics: list[dict[str, str]] = [{"Name": SERVER_ERRORS_METRIC, "Unit": "Count"}]
     now = time.time()
     line: dict[str, Any] = {
-        "_aws": {
-            "Timestamp": int(now * 1000),
-            "CloudWatchMetrics": [
-                {"Namespace": _NAMESPACE, "Dimensions": [["service"]], "Metrics": metrics}
-            ],
-        },
+        "_aws": _metric_directive(now, metrics),
         "service": _SERVICE,
         SERVER_ERRORS_METRIC: 1 if status >= 500 else 0,
     }
@@ -88,6 +86,27 @@ def log_request_served(
             "duration_ms": round(duration_ms, 3),
         }
     sys.stdout.write(json.dumps(line, separators=(",", ":")) + "\n")
+
+
+def emit_counts(counts: Mapping[str, int]) -> None:
+    """One line of Count metrics under the service dimension, unless POWERTOOLS_METRICS_DISABLED
+    (the local runner sets it: such lines mean nothing on a laptop). The request line above is
+    the access log too, so it is written either way."""
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "false").lower() in {"1", "true"}:
+        return
+    metrics = [{"Name": name, "Unit": "Count"} for name in counts]
+    line = {"_aws": _metric_directive(time.time(), metrics), "service": _SERVICE, **counts}
+    sys.stdout.write(json.dumps(line, separators=(",", ":")) + "\n")
+
+
+def _metric_directive(now: float, metrics: list[dict[str, str]]) -> dict[str, Any]:
+    """The `_aws` member that makes a log line metrics in CloudWatch's embedded metric format."""
+    return {
+        "Timestamp": int(now * 1000),
+        "CloudWatchMetrics": [
+            {"Namespace": _NAMESPACE, "Dimensions": [["service"]], "Metrics": metrics}
+        ],
+    }
 
 
 def sdk_tracing_enabled() -> bool:

@@ -37,9 +37,11 @@ HTTP_FUNCTIONS = {
     name for name, fn in functions(load_template()).items() if name != "MigrationsFunction"
 }
 X_RAY_SDK = {"aws_xray_sdk", "wrapt"}
-# A declared dependency of anyio that it imports only for a non-ASCII host name: no handler imports
-# it at cold start, yet the layer must have it.
-IMPORTED_ON_DEMAND = {"idna"}
+# No handler imports these at cold start, yet the layer must have them: a declared dependency of
+# anyio that it imports only for a non-ASCII host name; greenlet, with SQLAlchemy's asyncio
+# extension on the first ORM session; uuid6, on the first new row (shared.db.ids); Powertools
+# (and jmespath, which it imports directly), by the secret reads and the optional Tracer.
+IMPORTED_ON_DEMAND = {"idna", "greenlet", "uuid6", "aws_lambda_powertools", "jmespath"}
 
 
 @pytest.fixture(scope="session")

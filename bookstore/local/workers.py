@@ -27,7 +27,6 @@ _PRELOAD = [
     "sqlalchemy.ext.asyncio",
     "asyncpg",
     "mangum",
-    "aws_lambda_powertools",
     "aws_xray_sdk.core",
     "boto3",
 ]

@@ -17,14 +17,12 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-
 from functions.prebooks import repository
 from shared.db.transaction import transaction
 from shared.domain.checkout import LineRequest, place_order
 from shared.domain.errors import OutOfStockError
 from shared.domain.outbox import record_event
-from shared.observability import logger, metrics
+from shared.observability import emit_counts, logger
 from shared.settings import get_settings
 
 PREBOOK_FULFILLED = "PrebookFulfilled"
@@ -127,9 +125,10 @@ def _past(deadline: float | None) -> bool:
 
 
 def _record_metrics(summary: ReleaseSummary) -> None:
-    metrics.add_metric(name="PrebookBooksSeen", unit=MetricUnit.Count, value=summary.books_seen)
-    metrics.add_metric(name="PrebooksFulfilled", unit=MetricUnit.Count, value=summary.fulfilled)
-    metrics.add_metric(
-        name="PrebooksLeftPending", unit=MetricUnit.Count, value=summary.left_pending
+    emit_counts(
+        {
+            "PrebookBooksSeen": summary.books_seen,
+            "PrebooksFulfilled": summary.fulfilled,
+            "PrebooksLeftPending": summary.left_pending,
+        }
     )
-    metrics.flush_metrics()

@@ -1,4 +1,4 @@
-"""What the Powertools logger wrote during a test, as JSON lines."""
+"""What the shared logger wrote during a test, as JSON lines."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def captured_logs() -> Iterator[CapturedLogs]:
     """Logs through the same JSON formatter Lambda's output uses (correlation id included)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
+    handler.setFormatter(logger.formatter)
     standard_logger = logging.getLogger(logger.name)
     standard_logger.addHandler(handler)
     try:

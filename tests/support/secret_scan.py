@@ -2,7 +2,7 @@
 
 Registered as a pytest plugin by tests/conftest.py, so it runs in every test session without any test
 asking for it. It reads what pytest captured of each test phase (the stdout and stderr sections,
-where the Powertools JSON lines go, and the logging capture), and when the session ends it fails the
+where the JSON log lines go, and the logging capture), and when the session ends it fails the
 run (exit status 1) with a report naming each test and line, the secrets masked. What pytest writes
 itself (assertion diffs, tracebacks of failures) is no log output and is not read; neither is output
 a test took for itself with `capsys` or `capfd`.
