@@ -143,6 +143,28 @@ print(json.dumps(handler({"action": "upgrade"}, Context())))
     assert result["current"] == result["head"]
 
 
+# An import of Pydantic 1's compatibility package, in any spelling.
+PYDANTIC_V1_IMPORT = re.compile(
+    r"^\s*(from pydantic import v1\b|from pydantic\.v1\b|import pydantic\.v1\b)", re.MULTILINE
+)
+
+
+def test_the_layer_leaves_out_pydantic_v1_which_only_fastapi_imports_and_only_to_refuse_it(
+    build_dir: Path,
+) -> None:
+    layer = build_dir / "SharedLayer" / "python"
+    importers = sorted(
+        str(path.relative_to(layer))
+        for path in layer.rglob("*.py")
+        if path.parts[len(layer.parts)] != "pydantic"
+        and PYDANTIC_V1_IMPORT.search(path.read_text(encoding="utf-8", errors="replace"))
+    )
+
+    assert not (layer / "pydantic" / "v1").exists()
+    # FastAPI's check for v1 models, which answers "not one" when the import fails.
+    assert importers == ["fastapi/_compat/shared.py"]
+
+
 def test_the_layer_ships_no_dev_only_or_runtime_provided_package(build_dir: Path) -> None:
     shipped = {path.name for path in (build_dir / "SharedLayer" / "python").iterdir()}
 

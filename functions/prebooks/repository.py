@@ -25,8 +25,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from shared.db.reads import CompiledRead, Reader
 from shared.domain.availability import released
 from shared.tables.books import books
-from shared.tables.prebooks import prebooks
-from shared.tables.prebooks import PENDING, PrebookStatus
+from shared.tables.prebooks import PENDING, PrebookStatus, prebooks
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
