@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Integer, Table, Uuid, func
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Table, Uuid
 
-from shared.tables.metadata import metadata
+from shared.tables.metadata import metadata, moment_column, updated_at_column
 
 MAX_CART_QUANTITY = 99
 
@@ -15,13 +15,7 @@ cart_items = Table(
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("book_id", Uuid, ForeignKey("books.id"), primary_key=True),
     Column("quantity", Integer, nullable=False),
-    Column("added_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
-    Column(
-        "updated_at",
-        DateTime(timezone=True),
-        server_default=func.now(),
-        onupdate=func.now(),
-        nullable=False,
-    ),
+    moment_column("added_at"),
+    updated_at_column(),
     CheckConstraint(f"quantity BETWEEN 1 AND {MAX_CART_QUANTITY}", name="quantity_in_range"),
 )

@@ -24,15 +24,22 @@ def id_column() -> Column[uuid.UUID]:
     return Column("id", Uuid, primary_key=True, default=new_id)
 
 
-def timestamp_columns() -> tuple[Column[object], Column[object]]:
-    """`created_at` and `updated_at`, both set by the database; the second on every ORM update."""
-    return (
-        Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
-        Column(
-            "updated_at",
-            DateTime(timezone=True),
-            server_default=func.now(),
-            onupdate=func.now(),
-            nullable=False,
-        ),
+def moment_column(name: str) -> Column[object]:
+    """A time the database sets when the row is written."""
+    return Column(name, DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+def updated_at_column() -> Column[object]:
+    """Set by the database, and again on every ORM update (a Core update sets it itself)."""
+    return Column(
+        "updated_at",
+        DateTime(timezone=True),
+        server_default=func.now(),
+        onupdate=func.now(),
+        nullable=False,
     )
+
+
+def timestamp_columns() -> tuple[Column[object], Column[object]]:
+    """`created_at` and `updated_at`."""
+    return moment_column("created_at"), updated_at_column()

@@ -11,7 +11,6 @@ from typing import Literal, get_args
 from sqlalchemy import (
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,11 +19,10 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
-    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from shared.tables.metadata import id_column, metadata, timestamp_columns
+from shared.tables.metadata import id_column, metadata, moment_column, timestamp_columns
 
 OrderStatus = Literal["pending", "paid", "shipped", "delivered", "cancelled"]
 ORDER_STATUSES: tuple[OrderStatus, ...] = get_args(OrderStatus)
@@ -73,7 +71,7 @@ idempotency_keys = Table(
     Column("order_id", Uuid, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
     Column("response_status", SmallInteger, nullable=False),
     Column("response_body", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    moment_column("created_at"),
 )
 
 # The daily purge deletes by age.

@@ -3,10 +3,10 @@ published to EventBridge after it commits."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, func, text
+from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 
-from shared.tables.metadata import id_column, metadata
+from shared.tables.metadata import id_column, metadata, moment_column
 
 outbox_events = Table(
     "outbox_events",
@@ -15,7 +15,7 @@ outbox_events = Table(
     id_column(),
     Column("type", String(64), nullable=False),
     Column("payload", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    moment_column("created_at"),
     Column("published_at", DateTime(timezone=True)),
     Column("attempts", Integer, server_default="0", nullable=False),
     Column("last_error", Text),

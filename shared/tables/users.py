@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 
 from shared.roles import ROLES
-from shared.tables.metadata import id_column, metadata, timestamp_columns
+from shared.tables.metadata import id_column, metadata, moment_column, timestamp_columns
 
 # `email` is stored normalised (trimmed, lower case); `password_hash` is a PHC Argon2id string.
 users = Table(
@@ -48,5 +48,5 @@ refresh_tokens = Table(
     Column("token_hash", LargeBinary(32), unique=True, nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    moment_column("created_at"),
 )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Table, Uuid, func
+from sqlalchemy import Column, ForeignKey, Index, Table, Uuid
 
-from shared.tables.metadata import metadata
+from shared.tables.metadata import metadata, moment_column
 
 wishlist_items = Table(
     "wishlist_items",
@@ -12,7 +12,7 @@ wishlist_items = Table(
     # The primary key makes an entry unique per user and book.
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("book_id", Uuid, ForeignKey("books.id"), primary_key=True),
-    Column("added_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    moment_column("added_at"),
 )
 
 # A user's wishlist, newest first, in keyset pages of (added_at, book_id).
