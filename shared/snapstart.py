@@ -6,7 +6,8 @@ snapshots its memory, and starts new environments from copies of that snapshot. 
 
 - before the snapshot: everything costly that every environment would otherwise repeat (the
   app is already built by then, at import time): settings, the modules a function imports only
-  on first use (`shared.lazy`: its write paths, the ORM and its sessions), mapper configuration, the hot statements compiled, and one request through the whole handler stack
+  on first use (`shared.lazy`: its write paths, the ORM and its sessions), the models' mapper
+  configuration, the hot statements compiled, and one request through the whole handler stack
   (Mangum, middleware, routing, error handling: their lazy set-up). Then nothing that must not be
   cloned is left: no pooled connection, no open socket.
 - after each restore: a new random seed (every copy would otherwise draw the same "random"
@@ -54,11 +55,10 @@ def before_snapshot(
 ) -> None:
     get_settings()
     # What a function imports only when first needed is imported now, once, for every copy: the
-    # write paths, and with them the ORM, its sessions and its mappers, configured.
+    # write paths, and with them the ORM and its sessions; then every model's mapper, configured.
     import_lazy_modules()
     from sqlalchemy.orm import configure_mappers
 
-    import shared.db.sessions
     import shared.models  # noqa: F401
 
     configure_mappers()

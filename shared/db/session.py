@@ -7,8 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
+from shared.lazy import lazy_import
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
+
+    from shared.db import sessions, transaction
+else:
+    # The ORM is imported by the first request that asks for a session, not at start-up: a
+    # function whose first requests read without one never pays for it.
+    sessions = lazy_import("shared.db.sessions")
+    transaction = lazy_import("shared.db.transaction")
 
 # Safe methods only read. Their statements run without an explicit transaction, which saves the
 # BEGIN and COMMIT round trips (two of a simple read's three).
@@ -21,16 +30,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     Scope "function" makes FastAPI run the commit (and any after-commit work) before the response
     is sent, so a client never sees a success whose commit then failed.
     """
-    # The ORM is imported by the first request that asks for a session, not at start-up: a
-    # function whose first requests read without one never pays for it.
-    from shared.db.sessions import get_autocommit_sessionmaker
-    from shared.db.transaction import transaction
-
     if request.method in READ_ONLY_METHODS:
-        async with get_autocommit_sessionmaker()() as session:
+        async with sessions.get_autocommit_sessionmaker()() as session:
             yield session
         return
-    async with transaction() as session:
+    async with transaction.transaction() as session:
         yield session
 
 

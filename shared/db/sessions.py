@@ -6,20 +6,17 @@ start-up path does (`shared.db.session` imports it when a request first asks for
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.db.engine import get_engine
 
-_made_for: Engine | None = None
-_sessionmaker: async_sessionmaker[AsyncSession] | None = None
-_autocommit_sessionmaker: async_sessionmaker[AsyncSession] | None = None
-
 
 def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
-    _follow_engine()
-    assert _sessionmaker is not None
-    return _sessionmaker
+    return _factories(get_engine()).transactional
 
 
 def get_autocommit_sessionmaker() -> async_sessionmaker[AsyncSession]:
@@ -28,20 +25,22 @@ def get_autocommit_sessionmaker() -> async_sessionmaker[AsyncSession]:
     Same pool as `get_sessionmaker()`; the isolation level is a flag on the driver connection,
     set at checkout and reset at checkin without a round trip.
     """
-    _follow_engine()
-    assert _autocommit_sessionmaker is not None
-    return _autocommit_sessionmaker
+    return _factories(get_engine()).autocommit
 
 
-def _follow_engine() -> None:
-    """Session factories over the current engine: a new one after `dispose_engine()`."""
-    global _made_for, _sessionmaker, _autocommit_sessionmaker
-    engine = get_engine()
-    if _made_for is engine:
-        return
+@dataclass(frozen=True, slots=True)
+class _Factories:
+    transactional: async_sessionmaker[AsyncSession]
+    autocommit: async_sessionmaker[AsyncSession]
+
+
+# One engine at a time: after `dispose_engine()` the next call builds factories for the new one.
+@lru_cache(maxsize=1)
+def _factories(engine: Engine) -> _Factories:
     # A thin asyncio facade over the same Engine: one pool, one set of connection events.
     async_engine = AsyncEngine(engine)
     autocommit = async_engine.execution_options(isolation_level="AUTOCOMMIT")
-    _sessionmaker = async_sessionmaker(async_engine, expire_on_commit=False)
-    _autocommit_sessionmaker = async_sessionmaker(autocommit, expire_on_commit=False)
-    _made_for = engine
+    return _Factories(
+        transactional=async_sessionmaker(async_engine, expire_on_commit=False),
+        autocommit=async_sessionmaker(autocommit, expire_on_commit=False),
+    )
