@@ -33,14 +33,6 @@ logger = StructuredLogger(_SERVICE, level=os.environ.get("POWERTOOLS_LOG_LEVEL",
 SERVER_ERRORS_METRIC = "ServerErrors"
 _NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Bookstore")
 _ACCESS_LOGGER = logging.getLogger(logger.name)
-_cold_start = True
-
-
-def count_next_request_as_cold_start() -> None:
-    """After a SnapStart restore, the next request is this environment's first."""
-    global _cold_start
-    _cold_start = True
-    logger.count_next_invocation_as_cold_start()
 
 
 def log_request_served(
@@ -57,11 +49,10 @@ def log_request_served(
 
     ServerErrors is 1 for a 5xx and 0 otherwise (Sum counts errors, Average is the rate; Mangum
     turns exceptions into responses, so Lambda's own Errors metric never sees them); ColdStart is
-    on an environment's first request. Built by hand rather than through a logger and a metrics
+    on an environment's first request (as the logger counts invocations). Built by hand rather than through a logger and a metrics
     flush (Powertools' cost about ten times as much, on every request). Metrics are written at
     any log level; the access fields from INFO.
     """
-    global _cold_start
     metrics: list[dict[str, str]] = [{"Name": SERVER_ERRORS_METRIC, "Unit": "Count"}]
     now = time.time()
     line: dict[str, Any] = {
@@ -69,8 +60,7 @@ def log_request_served(
         "service": _SERVICE,
         SERVER_ERRORS_METRIC: 1 if status >= 500 else 0,
     }
-    if _cold_start:
-        _cold_start = False
+    if logger.in_cold_start:
         metrics.append({"Name": "ColdStart", "Unit": "Count"})
         line["ColdStart"] = 1
     if _ACCESS_LOGGER.isEnabledFor(logging.INFO):

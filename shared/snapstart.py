@@ -29,7 +29,7 @@ from typing import Any
 from shared.db.engine import dispose_engine
 from shared.db.reads import compile_all_reads
 from shared.lazy import import_lazy_modules
-from shared.observability import count_next_request_as_cold_start, logger
+from shared.observability import logger
 from shared.settings import get_settings
 
 WARM_UP_PATH = "/_snapstart/warm-up"
@@ -80,7 +80,7 @@ def after_restore(run: Callable[[Any], Any]) -> None:
     from shared.auth.signing_key import forget_previous_keys
 
     forget_previous_keys()
-    count_next_request_as_cold_start()
+    logger.count_next_invocation_as_cold_start()
 
 
 def _warm_up_event() -> dict[str, Any]:

@@ -62,6 +62,11 @@ class StructuredLogger:
     def set_correlation_id(self, value: str | None) -> None:
         self._invocation["correlation_id"] = value
 
+    @property
+    def in_cold_start(self) -> bool:
+        """Whether the current invocation is this environment's first."""
+        return self._invocation.get("cold_start") is True
+
     def count_next_invocation_as_cold_start(self) -> None:
         """After a SnapStart restore, the next invocation is this environment's first."""
         self._cold_start = True

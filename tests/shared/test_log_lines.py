@@ -18,9 +18,10 @@ from fastapi import APIRouter
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from shared.app_factory import create_app
-from shared.lambda_handler import create_handler
+from shared.lambda_handler import create_handler, run_on_process_loop
 from shared.observability import logger
 from shared.operator_actions import with_operator_actions
+from shared.snapstart import after_restore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,6 +106,27 @@ def test_what_one_invocation_set_does_not_reach_the_next(
     assert line["function_request_id"] == second.aws_request_id
     assert line["function_name"] == "Logbook-operator"
     assert line["cold_start"] is False
+
+
+def test_after_a_snapstart_restore_the_next_request_alone_counts_as_a_cold_start(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    request("/logbook/low-shelf", request_id="gateway-id-4", context=LocalLambdaContext())
+    after_restore(run_on_process_loop)
+    capsys.readouterr()
+
+    for request_id in ("gateway-id-5", "gateway-id-6"):
+        request("/logbook/low-shelf", request_id=request_id, context=LocalLambdaContext())
+
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    served = [line for line in logged if line.get("message") == "request served"]
+    warned = [line for line in logged if line.get("message") == "shelf nearly empty"]
+    assert [line.get("ColdStart") for line in served] == [1, None]
+    assert [line["_aws"]["CloudWatchMetrics"][0]["Metrics"] for line in served] == [
+        [{"Name": "ServerErrors", "Unit": "Count"}, {"Name": "ColdStart", "Unit": "Count"}],
+        [{"Name": "ServerErrors", "Unit": "Count"}],
+    ]
+    assert [line["cold_start"] for line in warned] == [True, False]
 
 
 LOG_BOTH = (
