@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Mapped, deferred
 
-from shared.db.base import Base
+from shared.db.base import Base, Identified, Timestamped
 from shared.tables.books import books
 
 
-class Book(Base):
+class Book(Identified, Timestamped, Base):
     __table__ = books
 
-    id: Mapped[uuid.UUID]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
     isbn: Mapped[str]
     title: Mapped[str]
     author: Mapped[str]

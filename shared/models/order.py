@@ -9,16 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import Mapped
 
-from shared.db.base import Base
+from shared.db.base import Base, Identified, Timestamped
 from shared.tables.orders import OrderStatus, idempotency_keys, order_items, orders
 
 
-class Order(Base):
+class Order(Identified, Timestamped, Base):
     __table__ = orders
 
-    id: Mapped[uuid.UUID]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
     user_id: Mapped[uuid.UUID]
     status: Mapped[OrderStatus]
     total: Mapped[Decimal]

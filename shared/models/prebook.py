@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy.orm import Mapped
 
-from shared.db.base import Base
+from shared.db.base import Base, Identified, Timestamped
 from shared.tables.prebooks import PrebookStatus, prebooks
 
 
-class Prebook(Base):
+class Prebook(Identified, Timestamped, Base):
     __table__ = prebooks
 
-    id: Mapped[uuid.UUID]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
     user_id: Mapped[uuid.UUID]
     book_id: Mapped[uuid.UUID]
     quantity: Mapped[int]

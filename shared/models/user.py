@@ -7,19 +7,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Mapped
 
-from shared.db.base import Base
+from shared.db.base import Base, Identified, Timestamped
 from shared.roles import Role
 from shared.tables.users import refresh_tokens, users
 
 
-class User(Base):
+class User(Identified, Timestamped, Base):
     """`email` is stored normalised (trimmed, lower case); `password_hash` is a PHC Argon2id string."""
 
     __table__ = users
 
-    id: Mapped[uuid.UUID]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
     email: Mapped[str]
     full_name: Mapped[str]
     password_hash: Mapped[str]

@@ -69,20 +69,14 @@ Index("uq_books_isbn_live", books.c.isbn, unique=True, postgresql_where=LIVE)
 Index(
     "ix_books_search_vector", books.c.search_vector, postgresql_using="gin", postgresql_where=LIVE
 )
-Index(
-    "ix_books_title_trgm",
-    books.c.title,
-    postgresql_using="gin",
-    postgresql_ops={"title": "gin_trgm_ops"},
-    postgresql_where=LIVE,
-)
-Index(
-    "ix_books_author_trgm",
-    books.c.author,
-    postgresql_using="gin",
-    postgresql_ops={"author": "gin_trgm_ops"},
-    postgresql_where=LIVE,
-)
+for _searched in (books.c.title, books.c.author):
+    Index(
+        f"ix_books_{_searched.name}_trgm",
+        _searched,
+        postgresql_using="gin",
+        postgresql_ops={_searched.name: "gin_trgm_ops"},
+        postgresql_where=LIVE,
+    )
 Index("ix_books_title_id", books.c.title, books.c.id, postgresql_where=LIVE)
 Index("ix_books_price_id", books.c.price, books.c.id, postgresql_where=LIVE)
 Index("ix_books_release_asc_id", text(RELEASE_ASC_KEY_SQL), books.c.id, postgresql_where=LIVE)
