@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -44,7 +43,6 @@ from functions.books.search import SearchTerms, query_words
 from shared.db.ids import new_id
 from shared.db.reads import reading
 from shared.domain.availability import today
-from shared.money import parse_money
 
 COLUMNS = (
     "id",
@@ -89,16 +87,13 @@ async def load_books(database_dsn: str, count: int) -> float:
         await connection.close()
 
 
-def money(query: dict[str, str], name: str) -> Decimal | None:
-    return parse_money(query[name]) if name in query else None
-
-
 def compiled_sql(query: dict[str, str]) -> list[tuple[str, list[Any]]]:
     """The exact statements the handler runs for `query` (the spelling lookup of a search, then
     the page), as SQL text and positional arguments."""
-    filters = CatalogQuery.model_validate(query).filters()
-    order = sort_order(query.get("sort"), filters.searching)  # type: ignore[arg-type]
-    after = order.after_values(query["cursor"]) if "cursor" in query else None
+    parsed = CatalogQuery.model_validate(query)
+    filters = parsed.filters()
+    order = sort_order(parsed.sort, filters.searching)
+    after = None if parsed.cursor is None else order.after_values(parsed.cursor)
     statements = []
     if filters.q is not None:
         lookup = repository.correction_lookup(query_words(filters.q))
@@ -106,7 +101,7 @@ def compiled_sql(query: dict[str, str]) -> list[tuple[str, list[Any]]]:
             statements.append(repository.CORRECTION_CANDIDATES.arguments(lookup))
         filters = replace(filters, terms=run(spelled(filters.q, typing=filters.typing)))
     read, values = repository.page_read(
-        filters=filters, order=order, after=after, limit=int(query.get("limit", 20)), today=today()
+        filters=filters, order=order, after=after, limit=parsed.limit, today=today()
     )
     statements.append(read.arguments(values))
     return statements

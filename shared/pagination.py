@@ -60,8 +60,9 @@ class Page[T](BaseModel):
 
 
 class PageParams(BaseModel):
-    """`limit` and `cursor`, the query of every list. A query model: FastAPI validates it in one
-    step, where parameters one by one each cost a pass of its request-time introspection."""
+    """`limit` and `cursor`, the query of every list, as a query model (`PageParamsDep`). FastAPI
+    still reads a query model's fields one by one on every request; a hot list with many filters
+    extends this model and reads it with `shared.query_params.parse_query` instead."""
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size")
     cursor: str | None = Field(

@@ -48,7 +48,8 @@ at_start = loaded()
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 
-event = http_api_event(method, path, headers={"authorization": f"Bearer {token}"})
+path, _, query = path.partition("?")
+event = http_api_event(method, path, query=query or None, headers={"authorization": f"Bearer {token}"})
 response = handler(event, LocalLambdaContext())
 print(json.dumps({"status": response["statusCode"], "at_start": at_start, "after": loaded()}))
 """
@@ -79,6 +80,20 @@ def test_an_http_function_starts_and_serves_its_first_read_without_the_orm(
     path = FIRST_READS[module].format(book=make_book(database_url))
 
     result = serve_once(module, "GET", path, account.token)
+
+    assert result == {"status": 200, "at_start": [], "after": []}
+
+
+@pytest.mark.parametrize(
+    "path", ["/books?q=hobit%20advent", "/books?min_price=1.00&sort=-price&limit=1"]
+)
+def test_a_catalog_search_and_a_filtered_page_are_served_without_the_orm(
+    database_url: str, path: str
+) -> None:
+    make_book(database_url, title="The Hobbit, an adventure")
+    make_book(database_url, title="Another adventure")
+
+    result = serve_once("functions.books.app", "GET", path, make_account(database_url).token)
 
     assert result == {"status": 200, "at_start": [], "after": []}
 

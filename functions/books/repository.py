@@ -1,4 +1,5 @@
-"""Queries of the catalog. Never commits: the request's session owns the transaction."""
+"""Queries of the catalog: reads compiled once and run sessionless (`shared.db.reads`), writes in
+the request's session, which owns the transaction (this module never commits)."""
 
 from __future__ import annotations
 
