@@ -255,7 +255,9 @@ def test_a_package_one_function_alone_imports_ships_in_that_function_s_artifact(
     assert misplaced == {}
 
 
-def test_argon2_which_users_loads_on_its_first_hash_ships_with_users_only(build_dir: Path) -> None:
+def test_argon2_which_users_loads_with_its_first_password_route_ships_with_users_only(
+    build_dir: Path,
+) -> None:
     # Not in the start-up imports the allow-list records: loaded lazily by functions.users.passwords.
     argon2 = {"pwdlib", "argon2", "_argon2_cffi_bindings"}
 

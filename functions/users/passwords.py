@@ -10,27 +10,19 @@ with other parameters still verify, and are re-hashed with these on the next suc
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pwdlib import PasswordHash
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
 TIME_COST = 2
 MEMORY_COST_KIB = 19 * 1024
 PARALLELISM = 1
 
-
-@cache
-def _hasher() -> PasswordHash:
-    # Loaded by the first hash or check, not at start-up: most requests (a token refresh, reading
-    # the account) never need Argon2, and its bindings add to every cold start.
-    from pwdlib import PasswordHash
-    from pwdlib.hashers.argon2 import Argon2Hasher
-
-    return PasswordHash(
-        (Argon2Hasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM),)
-    )
+# Off the start-up path with the modules that import this one (the router names them with
+# `lazy_import`): requests that never hash (a token refresh, reading the account) never load
+# Argon2, and a SnapStart snapshot holds it already.
+_HASHER = PasswordHash(
+    (Argon2Hasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM),)
+)
 
 
 # A hash with the parameters above, of a random password nobody knows. Verifying against it makes a
@@ -42,20 +34,20 @@ DUMMY_HASH = (
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _HASHER.hash(password)
 
 
 def verify_and_update(password: str, password_hash: str) -> tuple[bool, str | None]:
     """Whether `password` matches, and a new hash when the stored one uses older parameters."""
-    return _hasher().verify_and_update(password, password_hash)
+    return _HASHER.verify_and_update(password, password_hash)
 
 
 def verify_dummy(password: str) -> None:
-    _hasher().verify(password, DUMMY_HASH)
+    _HASHER.verify(password, DUMMY_HASH)
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher().current_hasher.check_needs_rehash(password_hash)
+    return _HASHER.current_hasher.check_needs_rehash(password_hash)
 
 
 def parameters() -> dict[str, int | str]:
