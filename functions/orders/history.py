@@ -40,13 +40,10 @@ def visible_owner(principal: Principal) -> uuid.UUID | None:
 async def list_orders(*, principal: Principal, page: PageParams) -> Page[OrderPublic]:
     """The caller's orders (every order for an admin), newest first (ids are time-ordered)."""
     owner, after = visible_owner(principal), page.after_id()
-    values: dict[str, Any] = {"limit": page.limit + 1}  # one more row: is there a next page?
-    if owner is not None:
-        values["owner"] = owner
-    if after is not None:
-        values["after"] = after
+    read = _PAGES[owner is not None, after is not None]
     async with reading() as reader:
-        rows = await reader.fetch(_PAGES[owner is not None, after is not None], **values)
+        # One more order than the page: is there a next page? A read binds only the names it uses.
+        rows = await reader.fetch(read, limit=page.limit + 1, owner=owner, after=after)
     found = snapshots(rows)
     next_cursor = id_cursor(found[page.limit - 1].id) if len(found) > page.limit else None
     return Page[OrderPublic](

@@ -1,23 +1,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from functions.prebooks import listing
+from functions.prebooks import listing, service
 from functions.prebooks.schemas import PrebookCreate, PrebookPublic
 from shared.auth.dependencies import CurrentUser
 from shared.db.session import SessionDep
 from shared.errors import error_responses
-from shared.lazy import lazy_import
 from shared.pagination import Page, PageParamsDep
-
-# Creating and cancelling need the ORM session: imported on the first write, not at start-up.
-if TYPE_CHECKING:
-    from functions.prebooks import service
-else:
-    service = lazy_import("functions.prebooks.service")
 
 router = APIRouter(prefix="/prebooks", tags=["prebooks"])
 
