@@ -16,6 +16,7 @@ import hmac
 import json
 import math
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -104,6 +105,25 @@ def encode_cursor(position: dict[str, Any]) -> str:
 
 def id_cursor(last_id: uuid.UUID) -> str:
     return encode_cursor({"id": str(last_id)})
+
+
+def id_cursor_of(row: Mapping[str, Any]) -> str:
+    """The cursor after `row` in a list in id order."""
+    return id_cursor(row["id"])
+
+
+def page_of_rows[T](
+    page: type[Page[T]],
+    rows: Sequence[Mapping[str, Any]],
+    limit: int,
+    cursor_of: Callable[[Mapping[str, Any]], str],
+) -> Page[T]:
+    """The page of up to `limit + 1` rows read for it: the extra row says a next page exists,
+    whose cursor is `cursor_of` the page's last row. The items are validated in one call."""
+    next_cursor = cursor_of(rows[limit - 1]) if len(rows) > limit else None
+    return page.model_validate(
+        {"items": [dict(row) for row in rows[:limit]], "next_cursor": next_cursor}
+    )
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from pydantic import TypeAdapter
-
 from functions.books import repository
 from functions.books.errors import BookIsbnExistsError
 from functions.books.listing import CatalogFilters, SortName, sort_order
@@ -17,7 +15,7 @@ from shared.db.integrity import constraint_errors
 from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.domain.errors import BookNotFoundError
-from shared.pagination import Page
+from shared.pagination import Page, page_of_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,10 +25,6 @@ _ISBN_TAKEN = {repository.ISBN_UNIQUE_INDEX: BookIsbnExistsError}
 
 def _public(row: Mapping[Any, Any]) -> BookPublic:
     return BookPublic.model_validate(dict(row))
-
-
-# A page's rows validated in one call rather than one call a row.
-_PUBLIC_BOOKS = TypeAdapter(list[BookPublic])
 
 
 async def list_books(
@@ -46,9 +40,7 @@ async def list_books(
         rows = await repository.list_books(
             reader, filters=filters, order=order, after=after, limit=limit, today=today()
         )
-    next_cursor = order.cursor_of(rows[limit - 1]) if len(rows) > limit else None
-    items = _PUBLIC_BOOKS.validate_python([dict(row) for row in rows[:limit]])
-    return Page[BookPublic](items=items, next_cursor=next_cursor)
+    return page_of_rows(Page[BookPublic], rows, limit, order.cursor_of)
 
 
 async def get_book(*, book_id: uuid.UUID) -> BookPublic:

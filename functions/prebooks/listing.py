@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import TypeAdapter
-
 from functions.prebooks import repository
 from functions.prebooks.schemas import PrebookPublic
 from shared.db.reads import reading
-from shared.pagination import Page, PageParams, id_cursor
-
-# A page's rows validated in one call rather than one call a row.
-_PUBLIC_PREBOOKS = TypeAdapter(list[PrebookPublic])
+from shared.pagination import Page, PageParams, id_cursor_of, page_of_rows
 
 
 async def list_prebooks(*, user_id: uuid.UUID, page: PageParams) -> Page[PrebookPublic]:
@@ -26,6 +21,4 @@ async def list_prebooks(*, user_id: uuid.UUID, page: PageParams) -> Page[Prebook
         rows = await repository.list_prebooks(
             reader, user_id=user_id, after=after, limit=page.limit + 1
         )
-    next_cursor = id_cursor(rows[page.limit - 1]["id"]) if len(rows) > page.limit else None
-    items = _PUBLIC_PREBOOKS.validate_python([dict(row) for row in rows[: page.limit]])
-    return Page[PrebookPublic](items=items, next_cursor=next_cursor)
+    return page_of_rows(Page[PrebookPublic], rows, page.limit, id_cursor_of)

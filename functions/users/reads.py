@@ -6,14 +6,13 @@ Both map one statement's rows straight to `UserPublic`, so they run on SQLAlchem
 
 from __future__ import annotations
 
-from pydantic import TypeAdapter
 from sqlalchemy import Integer, bindparam, select
 
 from functions.users.schemas import UserPublic
 from shared.auth.tokens import Principal
 from shared.db.reads import CompiledRead, reading
 from shared.domain.errors import AccountUnavailableError
-from shared.pagination import Page, PageParams, id_cursor
+from shared.pagination import Page, PageParams, id_cursor_of, page_of_rows
 from shared.tables.users import users
 
 _PUBLIC_COLUMNS = (users.c.id, users.c.email, users.c.full_name, users.c.role, users.c.created_at)
@@ -34,9 +33,6 @@ _PAGE_AFTER = CompiledRead(
     .limit(bindparam("limit", type_=Integer()))
 )
 
-# A page's rows validated in one call rather than one call a row.
-_PUBLIC_USERS = TypeAdapter(list[UserPublic])
-
 
 async def current_account(*, principal: Principal) -> UserPublic:
     async with reading() as reader:
@@ -54,6 +50,4 @@ async def list_users(*, page: PageParams) -> Page[UserPublic]:
             rows = await reader.fetch(_FIRST_PAGE, limit=page.limit + 1)
         else:
             rows = await reader.fetch(_PAGE_AFTER, after=after, limit=page.limit + 1)
-    items = _PUBLIC_USERS.validate_python([dict(row) for row in rows[: page.limit]])
-    next_cursor = id_cursor(items[-1].id) if len(rows) > page.limit else None
-    return Page[UserPublic](items=items, next_cursor=next_cursor)
+    return page_of_rows(Page[UserPublic], rows, page.limit, id_cursor_of)

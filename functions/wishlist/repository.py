@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import SQLColumnExpression, bindparam, delete, literal, select, tuple_
+from sqlalchemy import Integer, SQLColumnExpression, bindparam, delete, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from functions.wishlist.listing import Position
@@ -56,7 +56,7 @@ def _page(*, continued: bool) -> CompiledRead[Any]:
                 bindparam("after_book_id", type_=wishlist_items.c.book_id.type),
             )
         )
-    return CompiledRead(statement.limit(bindparam("limit")))
+    return CompiledRead(statement.limit(bindparam("limit", type_=Integer())))
 
 
 FIRST_PAGE = _page(continued=False)

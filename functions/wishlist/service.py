@@ -15,7 +15,7 @@ from shared.db.integrity import constraint_errors
 from shared.db.reads import reading, session_reader
 from shared.domain.availability import today
 from shared.domain.errors import AccountUnavailableError, BookNotFoundError
-from shared.pagination import Page, PageParams
+from shared.pagination import Page, PageParams, page_of_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,10 +37,7 @@ async def list_entries(*, user_id: uuid.UUID, page: PageParams) -> Page[Wishlist
         rows = await repository.list_entries(
             reader, user_id=user_id, after=after, limit=page.limit + 1, today=today()
         )
-    next_cursor = cursor_of(rows[page.limit - 1]) if len(rows) > page.limit else None
-    return Page[WishlistEntryPublic](
-        items=[_public(row) for row in rows[: page.limit]], next_cursor=next_cursor
-    )
+    return page_of_rows(Page[WishlistEntryPublic], rows, page.limit, cursor_of)
 
 
 async def add(session: AsyncSession, *, user_id: uuid.UUID, book_id: uuid.UUID) -> Addition:
