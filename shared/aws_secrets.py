@@ -9,6 +9,7 @@ functions that never read a secret do not pay for it at cold start.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 # Long enough that a warm function reads a secret a few times an hour; short enough that a
@@ -43,7 +44,8 @@ def get_secure_string(name: str, *, force_fetch: bool = False) -> str:
 
 
 def clear_secret_cache() -> None:
-    """Forget every cached value (tests; a new process starts empty anyway)."""
-    from aws_lambda_powertools.utilities import parameters
-
-    parameters.clear_caches()  # type: ignore[no-untyped-call]
+    """Forget every cached value (after a SnapStart restore, and in tests). A process that never
+    read a secret has nothing cached, and does not import the Parameters utility to say so."""
+    parameters = sys.modules.get("aws_lambda_powertools.utilities.parameters")
+    if parameters is not None:
+        parameters.clear_caches()

@@ -23,12 +23,13 @@ _LAZY_MODULES: set[str] = set()
 
 def lazy_import(name: str) -> ModuleType:
     """The module `name`, executed when an attribute of it is first read."""
-    _LAZY_MODULES.add(name)
     if name in sys.modules:
+        _LAZY_MODULES.add(name)
         return sys.modules[name]
     spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None:
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+    _LAZY_MODULES.add(name)
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)
@@ -41,8 +42,14 @@ def lazy_import(name: str) -> ModuleType:
     return module
 
 
+def pending_lazy_modules() -> list[str]:
+    """The modules named by `lazy_import` whose code has not run yet."""
+    # Once run, a lazy module is a plain module again (LazyLoader swaps its class back).
+    return sorted(name for name in _LAZY_MODULES if type(sys.modules[name]) is not ModuleType)
+
+
 def import_lazy_modules() -> None:
     """Run every module named by `lazy_import` so far (before a SnapStart snapshot)."""
-    for name in sorted(_LAZY_MODULES):
+    for name in pending_lazy_modules():
         # Reading any attribute of a lazy module executes it.
         getattr(sys.modules[name], "__doc__", None)

@@ -21,11 +21,11 @@ The hooks register with the Lambda runtime's `snapshot_restore_py`; where it is 
 from __future__ import annotations
 
 import random
-import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from shared.aws_secrets import clear_secret_cache
 from shared.db.engine import dispose_engine
 from shared.db.reads import compile_all_reads
 from shared.lazy import import_lazy_modules
@@ -73,10 +73,7 @@ def after_restore(run: Callable[[Any], Any]) -> None:
     random.seed()
     run(dispose_engine())
     get_settings.cache_clear()
-    if "aws_lambda_powertools.utilities.parameters" in sys.modules:
-        from shared.aws_secrets import clear_secret_cache
-
-        clear_secret_cache()
+    clear_secret_cache()
     from shared.auth.signing_key import forget_previous_keys
 
     forget_previous_keys()

@@ -70,9 +70,11 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
     from bookstore.lambda_context import LocalLambdaContext
     from functions.books.app import handler
     from shared.db.engine import get_engine
+    from shared.lazy import pending_lazy_modules
 
     handler(http_api_event("GET", f"/books/{book_id}"), LocalLambdaContext())
     during_init = server_pids(database_url)
+    before_hooks = {"orm": "sqlalchemy.orm" in sys.modules, "pending": pending_lazy_modules()}
     hooks = snapshot_restore_py.get_before_snapshot()
     registered = len(hooks)
     started = time.perf_counter()
@@ -87,6 +89,11 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
         "pool_connections": pool.checkedin() + pool.checkedout(),  # type: ignore[attr-defined]
         "server_pids_during_init": during_init,
         "server_pids_at_snapshot": server_pids(database_url),
+        "loaded_before_hooks": before_hooks,
+        "loaded_at_snapshot": {
+            "orm": "sqlalchemy.orm" in sys.modules,
+            "pending": pending_lazy_modules(),
+        },
     }
     return {**snapshot, "restores": [in_a_fork(database_url, book_id) for _ in range(RESTORES)]}
 
