@@ -35,6 +35,7 @@ from functions.users.app import handler as users_handler
 from functions.users.router import auth_router, users_router
 from functions.wishlist.router import router as wishlist_router
 from shared.auth.dependencies import admin_principal
+from tests.import_allowlist import handler_modules
 from tests.support.api_examples import DEFAULT_EXAMPLES, examples_per_operation
 from tests.support.api_seed import CALLERS, Caller, seed, with_seeded_examples
 from tests.support.handlers import HANDLERS
@@ -230,6 +231,12 @@ def errors_it_can_answer(
     if any(parameter["in"] == "path" for parameter in operation.get("parameters", [])):
         expected[404] = False
     return expected
+
+
+def test_the_suite_s_handler_table_holds_every_http_function_of_the_template() -> None:
+    modules = {module for module in handler_modules() if module != "functions.migrations.app"}
+
+    assert {f"functions.{name}.app" for name in HANDLERS} == modules
 
 
 @pytest.mark.parametrize("name", sorted(HANDLERS))

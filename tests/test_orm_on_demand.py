@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.import_allowlist import handler_modules
 from tests.support.accounts import make_account, make_book
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +71,12 @@ def serve_once(module: str, method: str, path: str, token: str) -> dict[str, obj
     assert completed.returncode == 0, completed.stderr[-3000:]
     result: dict[str, object] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
+
+
+def test_every_http_function_of_the_template_has_its_first_read_here() -> None:
+    modules = {module for module in handler_modules() if module != "functions.migrations.app"}
+
+    assert set(FIRST_READS) == modules
 
 
 @pytest.mark.parametrize("module", sorted(FIRST_READS))

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books.router import CatalogQuery
-from shared.app_factory import create_app
+from shared.app_factory import NO_DATABASE, create_app
 from shared.lambda_handler import create_handler
 from shared.pagination import PageParams
 from shared.query_params import documented_query, parse_query, query_parameters
@@ -21,22 +21,22 @@ declared = APIRouter(prefix="/declared")
 parsed = APIRouter(prefix="/parsed")
 
 
-@declared.get("/catalog", openapi_extra={"x-database": False})
+@declared.get("/catalog", openapi_extra=NO_DATABASE)
 async def declared_catalog(query: Annotated[CatalogQuery, Query()]) -> dict[str, Any]:
     return query.model_dump(mode="json")
 
 
-@parsed.get("/catalog", openapi_extra={"x-database": False, **documented_query(CatalogQuery)})
+@parsed.get("/catalog", openapi_extra={**NO_DATABASE, **documented_query(CatalogQuery)})
 async def parsed_catalog(request: Request) -> dict[str, Any]:
     return parse_query(CatalogQuery, request).model_dump(mode="json")
 
 
-@declared.get("/page", openapi_extra={"x-database": False})
+@declared.get("/page", openapi_extra=NO_DATABASE)
 async def declared_page(query: Annotated[PageParams, Query()]) -> dict[str, Any]:
     return query.model_dump(mode="json")
 
 
-@parsed.get("/page", openapi_extra={"x-database": False, **documented_query(PageParams)})
+@parsed.get("/page", openapi_extra={**NO_DATABASE, **documented_query(PageParams)})
 async def parsed_page(request: Request) -> dict[str, Any]:
     return parse_query(PageParams, request).model_dump(mode="json")
 
