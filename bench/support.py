@@ -53,7 +53,6 @@ def scratch_database(prefix: str, *, keep: bool = False) -> Iterator[str]:
     get_settings.cache_clear()
     try:
         runner.run("upgrade")
-        get_settings.cache_clear()
         yield url
     finally:
         run(dispose_engine())

@@ -2,8 +2,8 @@
 
     uv run python bench/users_bench.py [--logins 100] [--reads 500]
 
-Runs against a scratch database on BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL (a server
-URL; the embedded server when none is set), pinned to one CPU core as a Lambda environment is at
+Runs against a scratch database (`support.scratch_database`: on BENCH_DATABASE_URL, else
+TEST_DATABASE_URL, else the PostgreSQL on 127.0.0.1:5432), pinned to one CPU core as a Lambda environment is at
 most. Prints median and p99 of each route, the Argon2 parameters, and how many Argon2 operations
 GET /users/me performed (it must be 0).
 """
@@ -19,7 +19,6 @@ import secrets
 import statistics
 import sys
 import time
-import uuid
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -29,31 +28,13 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
-import asyncpg
 from argon2 import PasswordHasher
-from support import percentile
+from support import percentile, scratch_database
 
-from bookstore import embedded_postgres
-from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 
 PASSWORD = "benchmark passphrase"
-
-
-def server_url() -> str:
-    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL", "DATABASE_URL"):
-        if os.environ.get(name):
-            return os.environ[name]
-    return embedded_postgres.start()
-
-
-async def admin_sql(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(asyncpg_dsn(url, "postgres"))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 def timed(call: Callable[[], dict[str, Any]], count: int, expected: int) -> list[float]:
@@ -102,22 +83,11 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-    import asyncio
-
-    server = server_url()
-    database = f"bookstore_bench_{uuid.uuid4().hex[:8]}"
-    asyncio.run(admin_sql(server, f'CREATE DATABASE "{database}"'))
-    os.environ["DATABASE_URL"] = embedded_postgres.database_url(server, database)
-    try:
+    with scratch_database("users_bench"):
         run_benchmark(arguments.logins, arguments.reads)
-    finally:
-        asyncio.run(admin_sql(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
 def run_benchmark(logins: int, reads: int) -> None:
-    from functions.migrations import runner
-
-    runner.run("upgrade")
     from functions.users import passwords
     from functions.users.app import handler
 
