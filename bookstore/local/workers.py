@@ -18,9 +18,10 @@ from bookstore.database import is_unreachable, unreachable_message
 from bookstore.lambda_context import LocalLambdaContext
 from bookstore.template import Function
 
-# Third-party modules every handler imports (about three quarters of a cold start): a fork server
-# imports them once, and each function's process is forked from it with none of the project's own
-# modules loaded, so module state still starts fresh per function, as in its own Lambda.
+# Third-party modules the functions load, at start-up or on their first write (the ORM, with the
+# asyncio extension) or trace (the X-Ray SDK, boto3): a fork server imports them once, and each
+# function's process is forked from it with none of the project's own modules loaded, so module
+# state still starts fresh per function, as in its own Lambda.
 _PRELOAD = [
     "fastapi",
     "pydantic",
