@@ -11,6 +11,7 @@ from sqlalchemy import Uuid, any_, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from functions.orders.history import ORDER_BY_ID, snapshots
+from shared.db.reads import session_reader
 from shared.domain.checkout import LineRequest
 from shared.domain.orders import OrderSnapshot
 from shared.models import Book, CartItem, IdempotencyKey, Order
@@ -105,8 +106,8 @@ async def set_status(
     )
     connection = await session.connection()
     await connection.execute(statement)
-    rows = (await connection.execute(ORDER_BY_ID.statement, {"order_id": order_id})).mappings()
-    return snapshots(rows.all())[0]
+    reader = await session_reader(session)
+    return snapshots(await reader.fetch(ORDER_BY_ID, order_id=order_id))[0]
 
 
 async def return_stock(session: AsyncSession, *, order: OrderSnapshot) -> None:

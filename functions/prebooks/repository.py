@@ -72,10 +72,11 @@ async def add_prebook(
     return prebook_id
 
 
-async def get_prebook(session: AsyncSession, *, prebook_id: uuid.UUID) -> RowMapping:
-    statement = _PUBLIC_PREBOOKS.where(prebooks.c.id == prebook_id)
-    connection = await session.connection()
-    return (await connection.execute(statement)).mappings().one()
+_PREBOOK_BY_ID = CompiledRead(_PUBLIC_PREBOOKS.where(prebooks.c.id == bindparam("prebook_id")))
+
+
+async def get_prebook(reader: Reader, *, prebook_id: uuid.UUID) -> Mapping[str, Any] | None:
+    return await reader.fetchrow(_PREBOOK_BY_ID, prebook_id=prebook_id)
 
 
 async def list_prebooks(

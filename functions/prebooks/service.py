@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import RowMapping
-
 from functions.prebooks import repository
 from functions.prebooks.errors import (
     BookAlreadyReleasedError,
@@ -16,6 +14,7 @@ from functions.prebooks.errors import (
 )
 from functions.prebooks.schemas import PrebookPublic
 from shared.db.integrity import constraint_errors
+from shared.db.reads import session_reader
 from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
 from shared.observability import logger
@@ -40,7 +39,10 @@ async def create(
             session, user_id=user_id, book_id=book_id, quantity=quantity
         )
     logger.info("prebook placed", prebook_id=str(prebook_id), book_id=str(book_id))
-    return _public(await repository.get_prebook(session, prebook_id=prebook_id))
+    # Read back inside this transaction, which the insert has begun.
+    row = await repository.get_prebook(await session_reader(session), prebook_id=prebook_id)
+    assert row is not None, "inserted by this transaction"
+    return PrebookPublic.model_validate(dict(row))
 
 
 async def cancel(session: AsyncSession, *, user_id: uuid.UUID, prebook_id: uuid.UUID) -> None:
@@ -53,7 +55,3 @@ async def cancel(session: AsyncSession, *, user_id: uuid.UUID, prebook_id: uuid.
     if status == "pending":
         await repository.set_status(session, prebook_id=prebook_id, status="cancelled")
         logger.info("prebook cancelled", prebook_id=str(prebook_id))
-
-
-def _public(row: RowMapping) -> PrebookPublic:
-    return PrebookPublic.model_validate(dict(row))
