@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from functions.users.emails import normalise_email
 from shared.lazy import lazy_import
-from shared.observability import logger
 from shared.operator_actions import Action, failure
 
-# Both actions write through the ORM: imported by the first action, not at the function's start-up.
 if TYPE_CHECKING:
-    from functions.users import repository, service
-    from shared.db import transaction as transactions
+    from functions.users import jobs
 else:
-    repository = lazy_import("functions.users.repository")
-    service = lazy_import("functions.users.service")
-    transactions = lazy_import("shared.db.transaction")
+    # Both actions write through the ORM: imported by the first action, not at start-up.
+    jobs = lazy_import("functions.users.jobs")
 
 PROMOTE_ADMIN = "promote-admin"
 PURGE_EXPIRED_REFRESH_TOKENS = "purge-expired-refresh-tokens"
@@ -40,21 +36,11 @@ async def promote_admin(event: dict[str, Any], context: Any) -> dict[str, Any]:
         normalised = None
     if normalised is None:
         return failure("VALIDATION_ERROR", "'email' must be an email address")
-    async with transactions.transaction() as session:
-        result = await service.promote_to_admin(session, email=normalised)
-    if result is None:
-        return failure("USER_NOT_FOUND", "no account has this email: register it first")
-    user, changed = result
-    logger.info("promote-admin", user_id=str(user.id), changed=changed)
-    return {"ok": True, "user_id": str(user.id), "role": user.role, "changed": changed}
+    return await jobs.promote_admin(normalised)
 
 
 async def purge_expired_refresh_tokens(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    cutoff = datetime.now(UTC) - PURGE_GRACE
-    async with transactions.transaction() as session:
-        deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff=cutoff)
-    logger.info("expired refresh tokens purged", deleted=deleted)
-    return {"ok": True, "deleted": deleted}
+    return await jobs.purge_refresh_tokens_expired_before(datetime.now(UTC) - PURGE_GRACE)
 
 
 ACTIONS: dict[str, Action] = {

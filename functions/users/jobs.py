@@ -1,0 +1,29 @@
+"""The work of the Users function's operator actions (`functions.users.operator_actions` imports
+this module on the first action: it writes through the ORM session, requests that read do not)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from functions.users import repository, service
+from shared.db.transaction import transaction
+from shared.observability import logger
+from shared.operator_actions import failure
+
+
+async def promote_admin(email: str) -> dict[str, Any]:
+    async with transaction() as session:
+        result = await service.promote_to_admin(session, email=email)
+    if result is None:
+        return failure("USER_NOT_FOUND", "no account has this email: register it first")
+    user, changed = result
+    logger.info("promote-admin", user_id=str(user.id), changed=changed)
+    return {"ok": True, "user_id": str(user.id), "role": user.role, "changed": changed}
+
+
+async def purge_refresh_tokens_expired_before(cutoff: datetime) -> dict[str, Any]:
+    async with transaction() as session:
+        deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff=cutoff)
+    logger.info("expired refresh tokens purged", deleted=deleted)
+    return {"ok": True, "deleted": deleted}
