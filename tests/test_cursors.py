@@ -16,7 +16,9 @@ from shared.auth.tokens import create_access_token
 from shared.pagination import InvalidCursorError, decode_cursor, encode_cursor, id_cursor
 from shared.settings import get_settings
 from tests.support.accounts import Account
+from tests.support.databases import point_settings_at
 from tests.support.lambda_client import LambdaClient
+from tests.support.ports import free_loopback_port
 
 SOME_ID = "5a550b4b-6029-4319-9c15-5fc6393e5ae7"  # fixed: test ids must match across xdist workers
 
@@ -159,3 +161,25 @@ def test_books_page_on_past_the_longest_title(database_url: str) -> None:
 
     assert second.status_code == 200
     assert second.json()["items"][0]["title"] == "\U0001d539" * 300
+
+
+@pytest.mark.parametrize(
+    ("handler", "path", "query"),
+    [
+        (books_handler, "/books", {"sort": "price", "cursor": books_cursor("title", "A")}),
+        (books_handler, "/books", {"cursor": unsigned({"id": SOME_ID})}),
+        (wishlist_handler, "/wishlist", {"cursor": unsigned({"id": SOME_ID})}),
+        (users_handler, "/users", {"cursor": unsigned({"id": SOME_ID})}),
+    ],
+    ids=["books-another-sort", "books-unsigned", "wishlist", "users"],
+)
+def test_a_bad_cursor_is_refused_before_any_database_is_asked(
+    monkeypatch: pytest.MonkeyPatch, handler: Any, path: str, query: dict[str, str]
+) -> None:
+    # Nothing listens there: a list that took a connection first would answer 503.
+    point_settings_at(f"postgresql://postgres@127.0.0.1:{free_loopback_port()}/none", monkeypatch)
+    admin = create_access_token(uuid.uuid4(), "admin")[0]
+
+    response = LambdaClient(handler).get(path, token=admin, query=query)
+
+    assert_bad_cursor(response)
