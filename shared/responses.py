@@ -12,4 +12,9 @@ from pydantic import BaseModel
 
 
 def model_response(model: BaseModel, status_code: int = 200) -> Response:
-    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+    return json_response(model.model_dump_json(), status_code)
+
+
+def json_response(body: str | bytes, status_code: int = 200) -> Response:
+    """JSON already written (`shared.row_pages`), answered as it is."""
+    return Response(body, status_code=status_code, media_type="application/json")

@@ -15,7 +15,7 @@ from shared.errors import InvalidInputError, error_responses
 from shared.money import MoneyIn
 from shared.pagination import Page, PageParams
 from shared.query_params import documented_query, parse_query
-from shared.responses import model_response
+from shared.responses import json_response, model_response
 
 router = APIRouter(prefix="/books", tags=["books"])
 
@@ -76,12 +76,10 @@ class CatalogQuery(PageParams):
 )
 async def list_books(request: Request) -> Response:
     query = parse_query(CatalogQuery, request)
-    # Serialized once: FastAPI would turn the page into dicts and validate them all over again.
-    return model_response(
-        await service.list_books(
-            filters=query.filters(), sort=query.sort, limit=query.limit, cursor=query.cursor
-        )
+    page = await service.list_books(
+        filters=query.filters(), sort=query.sort, limit=query.limit, cursor=query.cursor
     )
+    return json_response(page)
 
 
 @router.get(

@@ -237,3 +237,15 @@ def test_unknown_query_parameters_are_ignored(
 
     assert response.status_code == 200
     assert len(response.json()["items"]) == len(catalog)
+
+
+@pytest.mark.parametrize("query", [{"sort": "price"}, {"q": "ann lee"}], ids=["sorted", "searched"])
+def test_a_page_is_written_byte_for_byte_as_its_books_read_one_by_one(
+    client: LambdaClient, catalog: list[dict[str, Any]], query: dict[str, str]
+) -> None:
+    # Pages are written straight from their rows (shared.row_pages), a single book from its model.
+    listing = client.get("/books", query={**query, "limit": "100"})
+    listed = [book["id"] for book in listing.json()["items"]]
+    assert listed, "the query must list books"
+    alone = [client.get(f"/books/{book_id}").body for book_id in listed]
+    assert listing.body == '{"items":[' + ",".join(alone) + '],"next_cursor":null}'

@@ -1,0 +1,63 @@
+"""Pages written as JSON straight from database rows, for the hot lists.
+
+`Page[Item]` builds and validates an `Item` for every row, then walks them all again to write
+JSON. For rows the database has already typed, that validation proves nothing, and on a page of
+20 books it cost a tenth of a millisecond, as much as a fifth of the query behind it. `RowPages`
+writes the same JSON, byte for byte, from the rows themselves: through a TypedDict that carries
+each of `Item`'s fields with its type and its serializers, so the schema stays written once, on
+the model (which the route keeps as its `response_model` for the OpenAPI document).
+
+Only a model whose JSON is its fields' JSON can be written this way: one with an alias, a
+computed field or a serializer of its own is refused when its `RowPages` is made. A row value of
+another type than its field raises rather than writing something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, TypedDict
+
+from pydantic import BaseModel, TypeAdapter
+
+
+class _RowPage[Row](TypedDict):
+    items: list[Row]
+    next_cursor: str | None
+
+
+class RowPages[Item: BaseModel]:
+    """JSON pages of `Item`s from rows holding at least `Item`'s fields (others are left out)."""
+
+    def __init__(self, item: type[Item]) -> None:
+        self.item = item
+        self._adapter: TypeAdapter[Any] = TypeAdapter(_RowPage[_row_type(item)])  # type: ignore[misc]
+
+    def json(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        limit: int,
+        cursor_of: Callable[[Mapping[str, Any]], str],
+    ) -> bytes:
+        """The page of up to `limit + 1` rows read for it, as `Page[Item]` writes it: the extra
+        row says a next page exists, whose cursor is `cursor_of` the page's last row."""
+        next_cursor = cursor_of(rows[limit - 1]) if len(rows) > limit else None
+        page = {"items": [dict(row) for row in rows[:limit]], "next_cursor": next_cursor}
+        return self._adapter.dump_json(page, warnings="error")
+
+
+def _row_type(model: type[BaseModel]) -> Any:
+    decorators = model.__pydantic_decorators__
+    if decorators.field_serializers or decorators.model_serializers:
+        raise TypeError(f"{model.__name__} has serializers of its own: write its pages as models")
+    if model.model_computed_fields:
+        raise TypeError(f"{model.__name__} has computed fields: write its pages as models")
+    if any(key.startswith("ser_json") for key in model.model_config):
+        raise TypeError(f"{model.__name__} configures its JSON: write its pages as models")
+    fields: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if field.alias is not None or field.serialization_alias is not None or field.exclude:
+            raise TypeError(f"{model.__name__}.{name} is renamed or left out in its JSON")
+        # The metadata holds the field's serializers (MoneyOut's two places) and constraints.
+        annotation = field.annotation
+        fields[name] = Annotated[(annotation, *field.metadata)] if field.metadata else annotation
+    return TypedDict(f"{model.__name__}Row", fields)  # type: ignore[operator]
