@@ -15,9 +15,11 @@ from shared.errors import InvalidInputError, error_responses
 from shared.money import MoneyIn
 from shared.pagination import Page, PageParams
 from shared.query_params import documented_query, parse_query
+from shared.request_routes import RequestRoute
 from shared.responses import json_response, model_response
 
-router = APIRouter(prefix="/books", tags=["books"])
+# RequestRoute: `GET /books` reads its query and writes its page itself (shared.request_routes).
+router = APIRouter(prefix="/books", tags=["books"], route_class=RequestRoute)
 
 
 class CatalogQuery(PageParams):

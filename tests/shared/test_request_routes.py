@@ -1,0 +1,84 @@
+"""A request-only endpoint on a `RequestRoute` router answers as FastAPI's own handler would, and
+every other endpoint on that router is still served by FastAPI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, Request, Response
+
+from bookstore.events import http_api_event
+from bookstore.lambda_context import LocalLambdaContext
+from functions.books.router import CatalogQuery
+from shared.app_factory import NO_DATABASE, create_app
+from shared.auth.dependencies import CurrentUser
+from shared.lambda_handler import create_handler
+from shared.pagination import Page
+from shared.query_params import documented_query, parse_query
+from shared.request_routes import RequestRoute
+from shared.responses import json_response
+
+DOCUMENTED = {**NO_DATABASE, **documented_query(CatalogQuery)}
+lean = APIRouter(prefix="/lean", route_class=RequestRoute)
+usual = APIRouter(prefix="/usual")
+
+
+async def _catalog(request: Request) -> Response:
+    query = parse_query(CatalogQuery, request)
+    return json_response(json.dumps(query.model_dump(mode="json")))
+
+
+lean.get("/catalog", response_model=Page[CatalogQuery], openapi_extra=DOCUMENTED)(_catalog)
+usual.get("/catalog", response_model=Page[CatalogQuery], openapi_extra=DOCUMENTED)(_catalog)
+
+
+@lean.get("/me", openapi_extra=NO_DATABASE)
+async def me(request: Request, principal: CurrentUser) -> dict[str, str]:
+    return {"user_id": str(principal.user_id)}
+
+
+@lean.get("/not-a-response", openapi_extra=NO_DATABASE)
+async def not_a_response(request: Request) -> dict[str, str]:
+    return {"answer": "a dict"}
+
+
+app = create_app("probe", lean, usual, title="Request routes")
+handler = create_handler(app)
+
+
+def answer(path: str, query: str = "") -> tuple[int, Any]:
+    response = handler(http_api_event("GET", path, query=query), LocalLambdaContext())
+    body = json.loads(response["body"])
+    body.pop("request_id", None)
+    return response["statusCode"], body
+
+
+@pytest.mark.parametrize(
+    "query", ["", "q=dragon&sort=relevance&limit=5", "limit=0&sort=sideways", "min_price=-1"]
+)
+def test_a_request_only_endpoint_answers_as_fastapi_serves_it(query: str) -> None:
+    assert answer("/lean/catalog", query) == answer("/usual/catalog", query)
+
+
+def test_a_request_only_endpoint_is_documented_as_fastapi_documents_it() -> None:
+    document = app.openapi()
+    assert (
+        document["paths"]["/lean/catalog"]["get"]["responses"]
+        == (document["paths"]["/usual/catalog"]["get"]["responses"])
+    )
+    assert (
+        document["paths"]["/lean/catalog"]["get"]["parameters"]
+        == (document["paths"]["/usual/catalog"]["get"]["parameters"])
+    )
+
+
+def test_an_endpoint_with_a_dependency_still_has_it_solved() -> None:
+    status, body = answer("/lean/me")
+    assert (status, body["code"]) == (401, "AUTH_INVALID_TOKEN")
+
+
+def test_a_request_only_endpoint_that_returns_no_response_is_a_server_error() -> None:
+    status, body = answer("/lean/not-a-response")
+    assert (status, body["code"]) == (500, "INTERNAL_ERROR")
