@@ -94,11 +94,14 @@ class PageParams(BaseModel):
 PageParamsDep = Annotated[PageParams, Query()]
 
 
+# UTF-8 rather than \u escapes: a title of non-Latin letters makes a cursor half as long. One
+# encoder for every cursor: json.dumps with options builds a new one per call.
+_CURSOR_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def encode_cursor(position: dict[str, Any]) -> str:
-    # UTF-8 rather than \u escapes: a title of non-Latin letters makes a cursor half as long.
     # surrogatepass: what is encoded decodes unchanged, for the lists' own checks to judge.
-    text = json.dumps(position, separators=(",", ":"), ensure_ascii=False, default=str)
-    raw = text.encode("utf-8", "surrogatepass")
+    raw = _CURSOR_JSON.encode(position).encode("utf-8", "surrogatepass")
     payload = _b64encode(raw)
     return f"{payload}.{_tag(payload)}"
 
