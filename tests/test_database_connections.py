@@ -30,6 +30,22 @@ def test_twenty_warm_invocations_reuse_one_server_connection(database_url: str) 
     assert bookstore_sessions(database_url) == first
 
 
+def test_a_connection_due_the_idle_ping_that_answers_it_is_kept(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every checkout pings (through the greenlet bridge); none of them may cost the connection.
+    monkeypatch.setenv("DB_IDLE_REVALIDATE_SECONDS", "0")
+    point_settings_at(database_url, monkeypatch)
+    assert client.get("/health/db").status_code == 200
+    first = bookstore_sessions(database_url)
+
+    statuses = {client.get("/health/db").status_code for _ in range(5)}
+
+    assert statuses == {200}
+    assert len(first) == 1
+    assert bookstore_sessions(database_url) == first
+
+
 def test_a_connection_the_server_dropped_while_idle_is_replaced_transparently(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

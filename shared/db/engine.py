@@ -189,8 +189,9 @@ def _check_connections_at_checkout(engine: Engine, settings: Settings) -> None:
         ):
             return
         try:
-            # Simple-query protocol, outside a transaction: safe behind a transaction pooler.
-            await_(driver.execute(";", timeout=within_budget(settings.db_ping_timeout)))
+            # Simple-query protocol, outside a transaction: safe behind a transaction pooler. A
+            # statement with a command tag: asyncpg fails on the empty query's answer (";").
+            await_(driver.execute("SELECT 1", timeout=within_budget(settings.db_ping_timeout)))
         except Exception as error:
             driver.terminate()
             raise exc.DisconnectionError("the idle connection did not answer") from error
