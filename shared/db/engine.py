@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import select
 import time
+import weakref
 from typing import Any
 
 import asyncpg
@@ -22,6 +23,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Dialect, Engine, ExceptionContext
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.util import await_, greenlet_spawn
+from sqlalchemy.util.concurrency import in_greenlet
 
 from shared.db.availability import (
     DatabaseUnavailableError,
@@ -85,6 +87,11 @@ def _connect_within_budget(engine: Engine, settings: Settings) -> None:
     def _connect(
         dialect: Dialect, record: ConnectionPoolEntry, cargs: list[Any], cparams: dict[str, Any]
     ) -> Any:
+        if not in_greenlet():
+            # A checkout tried without the greenlet bridge (`checkout_awaits_nothing`) must
+            # connect after all: refused before the driver's coroutine exists, which would be
+            # left never awaited, so that the caller retries through the bridge.
+            raise exc.MissingGreenlet("connecting awaits the driver: check out through the bridge")
         try:
             return _log_in(dialect, cargs, cparams, settings)
         except Exception as error:
@@ -168,15 +175,17 @@ def _check_connections_at_checkout(engine: Engine, settings: Settings) -> None:
     ping gets a short timeout of its own, taken from the time the invocation has left.
     """
     pool = engine.pool
+    idle = _IDLE[engine] = _IdleConnections(settings.db_idle_revalidate_seconds)
 
     @event.listens_for(pool, "checkin")
     def _mark_idle(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-        record.info[_IDLE_SINCE] = time.monotonic()
+        record.info[_IDLE_SINCE] = idle.checked_in(record)
 
     @event.listens_for(pool, "checkout")
     def _check(
         dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
     ) -> None:
+        idle.checked_out(record)
         driver = dbapi_connection.driver_connection
         if _closed_by_server(driver):
             driver.terminate()
@@ -195,6 +204,40 @@ def _check_connections_at_checkout(engine: Engine, settings: Settings) -> None:
         except Exception as error:
             driver.terminate()
             raise exc.DisconnectionError("the idle connection did not answer") from error
+
+
+class _IdleConnections:
+    """When each connection now waiting in the pool was checked in, as the checkin and checkout
+    listeners see them (the pool's own queue is private)."""
+
+    def __init__(self, revalidate_after: float) -> None:
+        self._since: dict[ConnectionPoolEntry, float] = {}
+        self._revalidate_after = revalidate_after
+
+    def checked_in(self, record: ConnectionPoolEntry) -> float:
+        self._since[record] = now = time.monotonic()
+        return now
+
+    def checked_out(self, record: ConnectionPoolEntry) -> None:
+        self._since.pop(record, None)
+
+    def none_due_a_ping(self) -> bool:
+        now = time.monotonic()
+        return all(now - since < self._revalidate_after for since in self._since.values())
+
+
+_IDLE: weakref.WeakKeyDictionary[Engine, _IdleConnections] = weakref.WeakKeyDictionary()
+
+
+def checkout_awaits_nothing(engine: Engine) -> bool:
+    """Whether checking a connection out of `engine`'s pool can be done without the greenlet
+    bridge: one is waiting, and none waiting is due the idle ping, so the checkout awaits
+    nothing. Unless the one waiting must be replaced (the server closed it, or the pool was
+    invalidated since): the checkout then raises `sqlalchemy.exc.MissingGreenlet` as it starts to
+    connect, which only the bridge can do."""
+    idle = _IDLE.get(engine)
+    waiting: int = engine.pool.checkedin()  # type: ignore[attr-defined]
+    return idle is not None and waiting > 0 and idle.none_due_a_ping()
 
 
 def _closed_by_server(driver: Any) -> bool:
