@@ -12,16 +12,12 @@ from fastapi.telemetry import TelemetryConfig
 
 from shared.error_handlers import install_error_handlers
 from shared.errors import ErrorBody
-from shared.input_guard import InputGuardMiddleware
 from shared.json_body import (
     JSON_BODY_RULE,
     document_unsupported_media_type,
     require_json_content_type,
 )
-from shared.middleware import (
-    FallbackResponseMiddleware,
-    RequestContextMiddleware,
-)
+from shared.middleware import EdgeMiddleware
 from shared.query_params import document_query_models
 from shared.version import __version__
 
@@ -130,8 +126,5 @@ def create_app(
     for router in routers:
         app.include_router(_checking_json_bodies(router))
     install_error_handlers(app)
-    # Added last is outermost: request context wraps the 500 fallback so every answer has an id.
-    app.add_middleware(InputGuardMiddleware)
-    app.add_middleware(FallbackResponseMiddleware)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(EdgeMiddleware)
     return app

@@ -2,8 +2,9 @@
 sees it: a NUL character anywhere (PostgreSQL text cannot hold one) and a lone surrogate (no UTF-8
 spells one).
 
-`InputGuardMiddleware` checks the path, the query string and the header values of every request;
-`shared.json_body` checks every string and key of a JSON body with `text_refusal`. Percent-escapes
+`refused_input` checks the path, the query string and the header values of every request (for
+`shared.middleware.EdgeMiddleware`); `shared.json_body` checks every string and key of a JSON body
+with `text_refusal`. Percent-escapes
 are decoded as the app decodes them, so `%00` is a NUL; bytes that are no UTF-8 decode to U+FFFD,
 which is valid text and passes.
 """
@@ -13,10 +14,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from shared.errors import validation_error_body
-from shared.middleware import send_json
+from starlette.types import Scope
 
 NUL_MESSAGE = "Text may not contain NUL characters"
 SURROGATE_MESSAGE = "Text must be valid Unicode"
@@ -40,18 +38,9 @@ def text_error(location: tuple[str | int, ...], reason: str) -> dict[str, Any]:
     return {"type": "text", "loc": location, "msg": reason}
 
 
-class InputGuardMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (error := _refused_input(scope)) is not None:
-            await send_json(send, 422, validation_error_body([error]))
-            return
-        await self.app(scope, receive, send)
-
-
-def _refused_input(scope: Scope) -> dict[str, Any] | None:
+def refused_input(scope: Scope) -> dict[str, Any] | None:
+    """The error for text in the request's path, query string or headers that cannot be stored,
+    else None."""
     if reason := text_refusal(scope["path"]):
         return text_error(("path",), reason)
     query: bytes = scope.get("query_string") or b""
