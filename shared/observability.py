@@ -33,6 +33,8 @@ logger = StructuredLogger(_SERVICE, level=os.environ.get("POWERTOOLS_LOG_LEVEL",
 SERVER_ERRORS_METRIC = "ServerErrors"
 _NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Bookstore")
 _ACCESS_LOGGER = logging.getLogger(logger.name)
+# One encoder for every line: json.dumps with options builds a new one per call.
+_LINE_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 def log_request_served(
@@ -75,7 +77,7 @@ def log_request_served(
             "status": status,
             "duration_ms": round(duration_ms, 3),
         }
-    sys.stdout.write(json.dumps(line, separators=(",", ":")) + "\n")
+    sys.stdout.write(_LINE_JSON.encode(line) + "\n")
 
 
 def emit_counts(counts: Mapping[str, int]) -> None:
@@ -86,7 +88,7 @@ def emit_counts(counts: Mapping[str, int]) -> None:
         return
     metrics = [{"Name": name, "Unit": "Count"} for name in counts]
     line = {"_aws": _metric_directive(time.time(), metrics), "service": _SERVICE, **counts}
-    sys.stdout.write(json.dumps(line, separators=(",", ":")) + "\n")
+    sys.stdout.write(_LINE_JSON.encode(line) + "\n")
 
 
 def _metric_directive(now: float, metrics: list[dict[str, str]]) -> dict[str, Any]:
