@@ -15,6 +15,7 @@ another type than its field raises rather than writing something else.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import Annotated, Any, TypedDict
 
 from pydantic import BaseModel, TypeAdapter
@@ -30,7 +31,13 @@ class RowPages[Item: BaseModel]:
 
     def __init__(self, item: type[Item]) -> None:
         self.item = item
-        self._adapter: TypeAdapter[Any] = TypeAdapter(_RowPage[_row_type(item)])  # type: ignore[misc]
+        self._row = _row_type(item)
+
+    @cached_property
+    def _adapter(self) -> TypeAdapter[Any]:
+        # Built by the first page, as a list's statements are compiled by their first use: two
+        # milliseconds that a function's start need not pay.
+        return TypeAdapter(_RowPage[self._row])  # type: ignore[name-defined]
 
     def json(
         self,
