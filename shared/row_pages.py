@@ -9,7 +9,8 @@ the model (which the route keeps as its `response_model` for the OpenAPI documen
 
 Only a model whose JSON is its fields' JSON can be written this way: one with an alias, a
 computed field or a serializer of its own is refused when its `RowPages` is made. A row value of
-another type than its field raises rather than writing something else.
+another type than its field, or a row without one of the fields, raises rather than writing
+something else.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class RowPages[Item: BaseModel]:
     def __init__(self, item: type[Item]) -> None:
         self.item = item
         self._row = _row_type(item)
+        self._fields = frozenset(item.model_fields)
 
     @cached_property
     def _adapter(self) -> TypeAdapter[Any]:
@@ -51,6 +53,10 @@ class RowPages[Item: BaseModel]:
         items = rows[:limit]
         # Rows of one statement share their keys: zipping them in is a fifth cheaper than dict().
         names = tuple(items[0].keys()) if items else ()
+        if items and not self._fields.issubset(names):
+            # The model would have refused such a row; its JSON would just lack the field.
+            missing = ", ".join(sorted(self._fields.difference(names)))
+            raise ValueError(f"rows for {self.item.__name__} lack {missing}")
         page = {
             "items": [dict(zip(names, row.values(), strict=True)) for row in items],
             "next_cursor": next_cursor,

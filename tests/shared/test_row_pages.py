@@ -64,6 +64,11 @@ def test_a_row_value_of_another_type_raises_instead_of_being_written() -> None:
         RowPages(Item).json(read, 20, str)
 
 
+def test_a_row_without_one_of_the_fields_raises_instead_of_leaving_it_out() -> None:
+    with pytest.raises(ValueError, match="lack count, name"):
+        RowPages(Item).json([{"id": uuid.uuid4()}], 20, str)
+
+
 class Renamed(BaseModel):
     name: str = Field(serialization_alias="title")
 
