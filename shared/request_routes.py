@@ -41,13 +41,12 @@ class RequestRoute(APIRoute):
 
     def takes_only_the_request(self) -> bool:
         """The endpoint is a coroutine function of the request alone, with nothing for FastAPI
-        to solve: no other parameter, no dependency of its own or of its router, no body."""
+        to solve: no other parameter (so no body), and no dependency of its own or of its router
+        (FastAPI puts both in the dependant)."""
         dependant = self.dependant
         return (
             inspect.iscoroutinefunction(dependant.call)
             and dependant.request_param_name is not None
             and len(inspect.signature(dependant.call).parameters) == 1
             and not dependant.dependencies
-            and not self.dependencies
-            and self.body_field is None
         )

@@ -7,13 +7,13 @@ import json
 from typing import Any
 
 import pytest
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books.router import CatalogQuery
 from shared.app_factory import NO_DATABASE, create_app
-from shared.auth.dependencies import CurrentUser
+from shared.auth.dependencies import CurrentUser, current_principal
 from shared.lambda_handler import create_handler
 from shared.pagination import Page
 from shared.query_params import documented_query, parse_query
@@ -44,7 +44,14 @@ async def not_a_response(request: Request) -> dict[str, str]:
     return {"answer": "a dict"}
 
 
-app = create_app("probe", lean, usual, title="Request routes")
+# A router-level dependency guards even a request-only endpoint.
+guarded = APIRouter(
+    prefix="/guarded", route_class=RequestRoute, dependencies=[Depends(current_principal)]
+)
+guarded.get("/catalog", response_model=Page[CatalogQuery], openapi_extra=DOCUMENTED)(_catalog)
+
+
+app = create_app("probe", lean, usual, guarded, title="Request routes")
 handler = create_handler(app)
 
 
@@ -74,8 +81,9 @@ def test_a_request_only_endpoint_is_documented_as_fastapi_documents_it() -> None
     )
 
 
-def test_an_endpoint_with_a_dependency_still_has_it_solved() -> None:
-    status, body = answer("/lean/me")
+@pytest.mark.parametrize("path", ["/lean/me", "/guarded/catalog"], ids=["its own", "its router's"])
+def test_an_endpoint_with_a_dependency_still_has_it_solved(path: str) -> None:
+    status, body = answer(path)
     assert (status, body["code"]) == (401, "AUTH_INVALID_TOKEN")
 
 
