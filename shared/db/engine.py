@@ -175,27 +175,24 @@ def _check_connections_at_checkout(engine: Engine, settings: Settings) -> None:
     ping gets a short timeout of its own, taken from the time the invocation has left.
     """
     pool = engine.pool
-    idle = _IDLE[engine] = _IdleConnections(settings.db_idle_revalidate_seconds)
+    waiting = _WAITING[engine] = _WaitingConnections(settings.db_idle_revalidate_seconds)
 
     @event.listens_for(pool, "checkin")
     def _mark_idle(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-        record.info[_IDLE_SINCE] = idle.checked_in(record)
+        record.info[_IDLE_SINCE] = time.monotonic()
+        waiting.records.add(record)
 
     @event.listens_for(pool, "checkout")
     def _check(
         dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
     ) -> None:
-        idle.checked_out(record)
+        waiting.records.discard(record)
         driver = dbapi_connection.driver_connection
         if _closed_by_server(driver):
             driver.terminate()
             # The pool discards this connection and checks out a fresh one.
             raise exc.DisconnectionError("the server closed this idle connection")
-        idle_since = record.info.get(_IDLE_SINCE)
-        if (
-            idle_since is None
-            or time.monotonic() - idle_since < settings.db_idle_revalidate_seconds
-        ):
+        if not waiting.due_a_ping(record, time.monotonic()):
             return
         try:
             # Simple-query protocol, outside a transaction: safe behind a transaction pooler. A
@@ -206,27 +203,24 @@ def _check_connections_at_checkout(engine: Engine, settings: Settings) -> None:
             raise exc.DisconnectionError("the idle connection did not answer") from error
 
 
-class _IdleConnections:
-    """When each connection now waiting in the pool was checked in, as the checkin and checkout
-    listeners see them (the pool's own queue is private)."""
+class _WaitingConnections:
+    """The connections now waiting in the pool, as its checkin and checkout listeners see them
+    (the pool's own queue is private), and when one is due the idle ping."""
 
     def __init__(self, revalidate_after: float) -> None:
-        self._since: dict[ConnectionPoolEntry, float] = {}
+        self.records: set[ConnectionPoolEntry] = set()
         self._revalidate_after = revalidate_after
 
-    def checked_in(self, record: ConnectionPoolEntry) -> float:
-        self._since[record] = now = time.monotonic()
-        return now
-
-    def checked_out(self, record: ConnectionPoolEntry) -> None:
-        self._since.pop(record, None)
+    def due_a_ping(self, record: ConnectionPoolEntry, now: float) -> bool:
+        idle_since = record.info.get(_IDLE_SINCE)
+        return idle_since is not None and now - idle_since >= self._revalidate_after
 
     def none_due_a_ping(self) -> bool:
         now = time.monotonic()
-        return all(now - since < self._revalidate_after for since in self._since.values())
+        return not any(self.due_a_ping(record, now) for record in self.records)
 
 
-_IDLE: weakref.WeakKeyDictionary[Engine, _IdleConnections] = weakref.WeakKeyDictionary()
+_WAITING: weakref.WeakKeyDictionary[Engine, _WaitingConnections] = weakref.WeakKeyDictionary()
 
 
 def checkout_awaits_nothing(engine: Engine) -> bool:
@@ -235,9 +229,9 @@ def checkout_awaits_nothing(engine: Engine) -> bool:
     nothing. Unless the one waiting must be replaced (the server closed it, or the pool was
     invalidated since): the checkout then raises `sqlalchemy.exc.MissingGreenlet` as it starts to
     connect, which only the bridge can do."""
-    idle = _IDLE.get(engine)
-    waiting: int = engine.pool.checkedin()  # type: ignore[attr-defined]
-    return idle is not None and waiting > 0 and idle.none_due_a_ping()
+    waiting = _WAITING.get(engine)
+    pooled: int = engine.pool.checkedin()  # type: ignore[attr-defined]
+    return waiting is not None and pooled > 0 and waiting.none_due_a_ping()
 
 
 def _closed_by_server(driver: Any) -> bool:
