@@ -40,26 +40,41 @@ _BROKEN_CONNECTION = (
 )
 
 
+type _Compiled = tuple[str, tuple[str, ...], dict[str, Any], frozenset[str]]
+
+
 class CompiledRead[Statement: ClauseElement]:
     """A Core select (or text) compiled once (on first use, by the engine's dialect). Its
     `bindparam`s are passed by name per call; the values the statement was written with are kept.
+    A `bindparam` written without a value must be passed (KeyError otherwise): left out, it would
+    bind NULL, and a misspelt name would read nothing rather than fail.
 
     A read made at import is also compiled before a SnapStart snapshot; one made per query shape
     (`precompile=False`) is compiled when first run."""
 
     def __init__(self, statement: Statement, *, precompile: bool = True) -> None:
         self.statement = statement
-        self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
+        self._compiled: _Compiled | None = None
         if precompile:
             _ALL_READS.append(self)
 
-    def arguments(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
-        """The SQL, and its positional arguments for these named parameters."""
+    def compiled(self) -> _Compiled:
+        """The SQL, its parameters' names in order, the values it was written with, and the
+        names it needs."""
         if self._compiled is None:
             compiled = self.statement.compile(dialect=get_engine().dialect)
             assert isinstance(compiled, SQLCompiler)
-            self._compiled = (str(compiled), tuple(compiled.positiontup or ()), compiled.params)
-        sql, names, written = self._compiled
+            names = tuple(compiled.positiontup or ())
+            required = frozenset(name for name in names if compiled.binds[name].required)
+            self._compiled = (str(compiled), names, compiled.params, required)
+        return self._compiled
+
+    def arguments(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        """The SQL, and its positional arguments for these named parameters."""
+        sql, names, written, required = self.compiled()
+        if not required.issubset(params):
+            missing = ", ".join(sorted(required.difference(params)))
+            raise KeyError(f"this read needs {missing}: {sql[:80]}")
         return sql, [params.get(name, written.get(name)) for name in names]
 
 
@@ -69,7 +84,7 @@ _ALL_READS: list[CompiledRead[Any]] = []
 def compile_all_reads() -> None:
     """Compile every read now rather than on its first request (before a SnapStart snapshot)."""
     for read in _ALL_READS:
-        read.arguments({})
+        read.compiled()
 
 
 class Reader:
