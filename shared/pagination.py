@@ -115,18 +115,25 @@ def id_cursor_of(row: Mapping[str, Any]) -> str:
     return id_cursor(row["id"])
 
 
+def split_page[Row](
+    rows: Sequence[Row], limit: int, cursor_of: Callable[[Row], str]
+) -> tuple[Sequence[Row], str | None]:
+    """The page of up to `limit + 1` rows read for it, and its next cursor: the extra row says a
+    next page exists, whose cursor is `cursor_of` the page's last row."""
+    if len(rows) > limit:
+        return rows[:limit], cursor_of(rows[limit - 1])
+    return rows, None
+
+
 def page_of_rows[T](
     page: type[Page[T]],
     rows: Sequence[Mapping[str, Any]],
     limit: int,
     cursor_of: Callable[[Mapping[str, Any]], str],
 ) -> Page[T]:
-    """The page of up to `limit + 1` rows read for it: the extra row says a next page exists,
-    whose cursor is `cursor_of` the page's last row. The items are validated in one call."""
-    next_cursor = cursor_of(rows[limit - 1]) if len(rows) > limit else None
-    return page.model_validate(
-        {"items": [dict(row) for row in rows[:limit]], "next_cursor": next_cursor}
-    )
+    """`split_page`, its items validated as `page` in one call."""
+    items, next_cursor = split_page(rows, limit, cursor_of)
+    return page.model_validate({"items": [dict(row) for row in items], "next_cursor": next_cursor})
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from typing import Annotated, Any, TypedDict
 
 from pydantic import BaseModel, TypeAdapter
 
+from shared.pagination import split_page
+
 
 class _RowPage[Row](TypedDict):
     items: list[Row]
@@ -47,10 +49,8 @@ class RowPages[Item: BaseModel]:
         limit: int,
         cursor_of: Callable[[Mapping[str, Any]], str],
     ) -> bytes:
-        """The page of up to `limit + 1` rows read for it, as `Page[Item]` writes it: the extra
-        row says a next page exists, whose cursor is `cursor_of` the page's last row."""
-        next_cursor = cursor_of(rows[limit - 1]) if len(rows) > limit else None
-        items = rows[:limit]
+        """`shared.pagination.split_page` of these rows, as `Page[Item]` writes it."""
+        items, next_cursor = split_page(rows, limit, cursor_of)
         # Rows of one statement share their keys: zipping them in is a fifth cheaper than dict().
         names = tuple(items[0].keys()) if items else ()
         if items and not self._fields.issubset(names):

@@ -18,7 +18,7 @@ from functions.orders.schemas import OrderPublic
 from shared.auth.tokens import Principal
 from shared.db.reads import CompiledRead, reading
 from shared.domain.orders import OrderLine, OrderSnapshot
-from shared.pagination import Page, PageParams, id_cursor
+from shared.pagination import Page, PageParams, id_cursor, split_page
 from shared.tables.orders import order_items, orders
 
 _ORDER_COLUMNS = (
@@ -44,10 +44,9 @@ async def list_orders(*, principal: Principal, page: PageParams) -> Page[OrderPu
     async with reading() as reader:
         # One more order than the page: is there a next page? A read binds only the names it uses.
         rows = await reader.fetch(read, limit=page.limit + 1, owner=owner, after=after)
-    found = snapshots(rows)
-    next_cursor = id_cursor(found[page.limit - 1].id) if len(found) > page.limit else None
+    found, next_cursor = split_page(snapshots(rows), page.limit, lambda order: id_cursor(order.id))
     return Page[OrderPublic](
-        items=[OrderPublic.of(order) for order in found[: page.limit]], next_cursor=next_cursor
+        items=[OrderPublic.of(order) for order in found], next_cursor=next_cursor
     )
 
 
