@@ -71,10 +71,15 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
     from functions.books.app import handler
     from shared.db.engine import get_engine
     from shared.lazy import pending_lazy_modules
+    from shared.row_pages import unbuilt_row_pages
 
     handler(http_api_event("GET", f"/books/{book_id}"), LocalLambdaContext())
     during_init = server_pids(database_url)
-    before_hooks = {"orm": "sqlalchemy.orm" in sys.modules, "pending": pending_lazy_modules()}
+    before_hooks = {
+        "orm": "sqlalchemy.orm" in sys.modules,
+        "pending": pending_lazy_modules(),
+        "unbuilt_pages": unbuilt_row_pages(),
+    }
     hooks = snapshot_restore_py.get_before_snapshot()
     registered = len(hooks)
     started = time.perf_counter()
@@ -93,6 +98,7 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
         "loaded_at_snapshot": {
             "orm": "sqlalchemy.orm" in sys.modules,
             "pending": pending_lazy_modules(),
+            "unbuilt_pages": unbuilt_row_pages(),
         },
     }
     return {**snapshot, "restores": [in_a_fork(database_url, book_id) for _ in range(RESTORES)]}
