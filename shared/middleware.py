@@ -59,7 +59,6 @@ class EdgeMiddleware:
             return
         started = time.perf_counter()
         request_id = request_id_of(scope)
-        scope.setdefault("state", {})["request_id"] = request_id
         logger.set_correlation_id(request_id)
         response_started = False
 
