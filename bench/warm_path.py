@@ -6,7 +6,7 @@ event loop, interleaved round by round (so a noisy machine slows all three alike
 - bare: FastAPI + Mangum, the row read with a raw asyncpg `fetchrow` on a kept connection;
 - peer: what a user would write from the seed documents: FastAPI + Mangum, an `AsyncSession`
   dependency, `select(Book)`, a `response_model`;
-- ours: the Books function's handler, as deployed (Powertools, middleware, error handling).
+- ours: the Books function's handler, as deployed (its log line, middleware, error handling).
 
 Prints p50 and p99 per handler and the ratios ours/bare (target <= 2.0) and ours/peer (<= 0.7).
 """

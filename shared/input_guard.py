@@ -4,9 +4,8 @@ spells one).
 
 `refused_input` checks the path, the query string and the header values of every request (for
 `shared.middleware.EdgeMiddleware`); `shared.json_body` checks every string and key of a JSON body
-with `text_refusal`. Percent-escapes
-are decoded as the app decodes them, so `%00` is a NUL; bytes that are no UTF-8 decode to U+FFFD,
-which is valid text and passes.
+with `text_refusal`. Percent-escapes are decoded as the app decodes them, so `%00` is a NUL; bytes
+that are no UTF-8 decode to U+FFFD, which is valid text and passes.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ its code runs on the first attribute access (importlib's `LazyLoader`). Before a
 snapshot, `import_lazy_modules()` runs them all, so a restored environment imports nothing.
 
     if TYPE_CHECKING:
-        from functions.cart import service
+        from functions.orders import service
     else:
-        service = lazy_import("functions.cart.service")
+        service = lazy_import("functions.orders.service")
 """
 
 from __future__ import annotations

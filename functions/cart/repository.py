@@ -1,4 +1,5 @@
-"""Queries of the Cart function. Never commits: the request's session owns the transaction."""
+"""Queries of the Cart function: the cart read compiled once and run sessionless
+(`shared.db.reads`), writes in the request's session, which owns the transaction (never commits)."""
 
 from __future__ import annotations
 

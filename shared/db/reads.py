@@ -3,7 +3,7 @@
 A read that maps one statement's row straight to a response gains nothing from a session, an
 identity map or a statement rebuilt per request, and pays for each on every call (about half of a
 warm `GET /books/{id}`, measured in bench/warm_path.py). A `CompiledRead` is written once with
-SQLAlchemy Core (so it shares the models' columns and the domain's expressions) and compiled once
+SQLAlchemy Core (so it shares the tables' columns, `shared.tables`, and the domain's expressions) and compiled once
 to PostgreSQL's SQL; `reading()` lends the pooled connection, with the same checkout checks and
 the same failure rules as the engine: a database that cannot serve is `DatabaseUnavailableError`.
 """
@@ -142,7 +142,7 @@ async def _checkout() -> PoolProxiedConnection:
         try:
             return engine.raw_connection()
         except MissingGreenlet:
-            pass  # the server had closed the connection waiting: a new one is made below
+            pass  # the one waiting must be replaced (closed by the server, or the pool invalidated)
     return await greenlet_spawn(engine.raw_connection)
 
 
