@@ -3,7 +3,6 @@ one reading of request bodies (`shared.json_body`)."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -18,6 +17,7 @@ from shared.json_body import (
     require_json_content_type,
 )
 from shared.middleware import EdgeMiddleware
+from shared.observability import env_flag
 from shared.query_params import document_query_models
 from shared.version import __version__
 
@@ -85,8 +85,7 @@ _TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": F
 def _telemetry() -> TelemetryConfig | None:
     """FastAPI's default (on, with whatever providers are set) with FASTAPI_TELEMETRY=true,
     else off."""
-    wanted = os.environ.get(FASTAPI_TELEMETRY_VARIABLE, "").strip().lower() in {"1", "true"}
-    return None if wanted else _TELEMETRY_OFF
+    return None if env_flag(FASTAPI_TELEMETRY_VARIABLE) else _TELEMETRY_OFF
 
 
 _JSON_BODY_CHECK = Depends(require_json_content_type)

@@ -85,7 +85,7 @@ def emit_counts(counts: Mapping[str, int]) -> None:
     """One line of Count metrics under the service dimension, unless POWERTOOLS_METRICS_DISABLED
     (the local runner sets it: such lines mean nothing on a laptop). The request line above is
     the access log too, so it is written either way."""
-    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "false").lower() in {"1", "true"}:
+    if env_flag("POWERTOOLS_METRICS_DISABLED"):
         return
     metrics = [{"Name": name, "Unit": "Count"} for name in counts]
     line = {"_aws": _metric_directive(time.time(), metrics), "service": _SERVICE, **counts}
@@ -102,8 +102,13 @@ def _metric_directive(now: float, metrics: list[dict[str, str]]) -> dict[str, An
     }
 
 
+def env_flag(name: str) -> bool:
+    """Whether the environment variable `name` is set to true ("true" or "1", any case)."""
+    return os.environ.get(name, "").strip().lower() in {"1", "true"}
+
+
 def sdk_tracing_enabled() -> bool:
-    return os.environ.get("POWERTOOLS_TRACE_DISABLED", "false").lower() not in {"1", "true"}
+    return not env_flag("POWERTOOLS_TRACE_DISABLED")
 
 
 def traced[F: Callable[..., Any]](handler: F) -> F:
