@@ -7,6 +7,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from bookstore import embedded_postgres
+from shared.settings import get_settings
 
 DEV_DATABASE = "bookstore"
 
@@ -21,6 +22,9 @@ def configured_database_url(*, start_embedded: bool = True) -> str:
     server_url = embedded_postgres.start()
     url = embedded_postgres.ensure_database(server_url, DEV_DATABASE)
     os.environ["DATABASE_URL"] = url
+    # Whatever read the settings before (the command's own options, say) cached them without a
+    # database: from here on, the process and the functions it runs see this one.
+    get_settings.cache_clear()
     return url
 
 

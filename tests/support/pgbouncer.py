@@ -40,6 +40,7 @@ from string import Template
 from types import FrameType, TracebackType
 from typing import Self
 
+import pytest
 from sqlalchemy.engine import URL, make_url
 
 from tests.support.ports import free_loopback_port
@@ -83,9 +84,16 @@ def pgbouncer_version(binary: str | None = None) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def _system_user_when_root() -> str | None:
+def _system_user_when_root(socket_folder: str | None) -> str | None:
+    """Who PgBouncer runs as when this process is root: the owner of the upstream's socket
+    folder when it is reached over a Unix socket (an embedded server keeps its socket in a data
+    folder only its own user may enter), else a system user that exists."""
     if os.geteuid() != 0:
         return None
+    if socket_folder is not None:
+        owner = pwd.getpwuid(Path(socket_folder).stat().st_uid).pw_name
+        if owner != "root":
+            return owner
     for name in _USERS_WHEN_ROOT:
         try:
             pwd.getpwnam(name)
@@ -150,7 +158,7 @@ class PgBouncer:
             return self.url
         binary = pgbouncer_binary()
         version = pgbouncer_version(binary)
-        run_as = _system_user_when_root()
+        run_as = _system_user_when_root(self._socket_folder())
         self._folder = Path(tempfile.mkdtemp(prefix="bookstore-pgbouncer-"))
         log_path = self.log_path
         assert log_path is not None
@@ -197,6 +205,11 @@ class PgBouncer:
         if path is not None and path.exists():
             self._last_log = path.read_text(errors="replace")
         return self._last_log
+
+    def _socket_folder(self) -> str | None:
+        """The upstream's Unix-socket folder, when it is reached through one."""
+        host = self.upstream.host or self.upstream.query.get("host")
+        return host if isinstance(host, str) and host.startswith("/") else None
 
     def _write_config(self, port: int, version: tuple[int, int], run_as: str | None) -> Path:
         assert self._folder is not None
@@ -272,7 +285,13 @@ def pooled_url(upstream: str | URL, port: int) -> str:
 
 @contextmanager
 def running_pgbouncer(upstream_url: str) -> Iterator[str]:
-    """A PgBouncer in front of `upstream_url`'s server for the block; yields the pooled URL."""
+    """A PgBouncer in front of `upstream_url`'s server for the block; yields the pooled URL.
+
+    Skips the calling test, saying how to install it, on a machine without PgBouncer."""
+    try:
+        pgbouncer_binary()
+    except PgBouncerError as error:
+        pytest.skip(str(error))
     with PgBouncer(upstream_url) as bouncer:
         yield bouncer.url
 
