@@ -1,0 +1,30 @@
+"""The README's first command on a machine with nothing configured: no DATABASE_URL, no .env."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bookstore.embedded_postgres import PROJECT_ROOT
+from bookstore.seed import DEFAULT_COUNT
+from tests.support.first_run import run_first_run, stranger_environment
+
+BOOKSTORE = str(Path(sys.executable).with_name("bookstore"))
+
+
+def test_dev_with_seed_and_no_database_configured_serves_the_whole_sample_catalog_and_stops_clean(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "postgres"
+
+    result = run_first_run(
+        [BOOKSTORE, "dev", "--seed"],
+        cwd=PROJECT_ROOT,
+        environment=stranger_environment(EMBEDDED_POSTGRES_DIR=str(data_dir)),
+        data_dir=data_dir,
+    )
+
+    assert result.books == DEFAULT_COUNT
+    assert result.pages > 1
+    assert any(line.startswith(f"sample catalog: {DEFAULT_COUNT} books") for line in result.output)
+    assert not (data_dir / "postmaster.pid").exists()
