@@ -34,7 +34,8 @@ def start(data_dir: Path | None = None) -> str:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = _library().postgres_server.get_server(data_dir, cleanup_mode="stop")
     _forget_dead_users(server)
-    return server.get_uri(database="postgres")
+    url: str = server.get_uri(database="postgres")
+    return url
 
 
 def _forget_dead_users(server: Any) -> None:
