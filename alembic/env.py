@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from shared.db.engine import connect_args
-from shared.db.schema import MIGRATION_LOCK_KEY
+from shared.db.models import Base
+from shared.db.revision import MIGRATION_LOCK_KEY
 from shared.db.url import resolve_database_url
-from shared.models import Base
 from shared.settings import get_settings
 
 config = context.config

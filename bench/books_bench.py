@@ -37,7 +37,7 @@ from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books import repository
 from functions.books.app import handler
-from functions.books.listing import sort_order
+from functions.books.catalog_query import sort_order
 from functions.books.router import CatalogQuery
 from functions.books.search import SearchTerms, query_words
 from shared.db.ids import new_id

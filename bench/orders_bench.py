@@ -57,7 +57,7 @@ from shared.auth.tokens import create_access_token
 from shared.db.engine import get_engine
 from shared.db.ids import new_id
 from shared.domain.availability import is_released, today
-from shared.money import CENTS, format_money
+from shared.domain.money import CENTS, format_money
 from shared.settings import get_settings
 
 WARM_UP = 30

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import asyncpg
 
 from bookstore.dsn import asyncpg_dsn
-from shared.lambda_handler import run_on_process_loop
+from shared.runtime.handler import run_on_process_loop
 
 # On the process loop, the one the handlers and their pooled connections use.
 run = run_on_process_loop

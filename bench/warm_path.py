@@ -41,8 +41,8 @@ from bookstore.dsn import asyncpg_dsn
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books.schemas import BookPublic
+from shared.db.models import Book
 from shared.db.url import to_async_url
-from shared.models import Book
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 COLUMNS = (

@@ -32,7 +32,7 @@ def run_on_database[T](work: Coroutine[Any, Any, T]) -> T:
     """Runs a command's database work on the process's event loop (the one the shared engine's
     connections are bound to), then closes those connections: a command ends, a Lambda does not."""
     from shared.db.engine import dispose_engine
-    from shared.lambda_handler import process_event_loop
+    from shared.runtime.handler import process_event_loop
 
     loop = process_event_loop()
     try:
@@ -56,7 +56,7 @@ def without_password(url: str) -> str:
 
 def is_unreachable(error: BaseException) -> bool:
     """Whether `error`, or an error it was raised from, says the database cannot be reached."""
-    from shared.db.availability import driver_failure_reason, error_chain
+    from shared.db.faults import driver_failure_reason, error_chain
 
     # Every error here came from talking to the database, so a bare OSError is about it too.
     return any(isinstance(link, DatabaseUnavailableError) for link in error_chain(error)) or (
@@ -76,7 +76,7 @@ def unreachable_message(error: BaseException) -> str:
 
 
 def _root_reason(error: BaseException) -> str:
-    from shared.db.availability import error_chain
+    from shared.db.faults import error_chain
 
     # The innermost error is the driver's or the socket's: the shortest true account.
     innermost = error_chain(error)[-1]

@@ -1,4 +1,4 @@
-"""The one error hierarchy of the API. Raise these; `shared.error_handlers` renders them.
+"""The one error hierarchy of the API. Raise these; `shared.http.error_handlers` renders them.
 
 Every error body is `{"detail", "code", "field"?}` (see API.md).
 
@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-from shared.schema_fields import not_nullable
+from shared.http.schema_fields import not_nullable
 
 
 class ErrorBody(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -40,7 +41,7 @@ class Settings(BaseSettings):
     db_ping_timeout: float = Field(default=1.0, gt=0)
     db_idle_revalidate_seconds: float = Field(default=60.0, ge=0)
     # Kept back at the end of each invocation to answer our own 503 and close connections before
-    # Lambda's timeout cuts the function off (see shared.deadline).
+    # Lambda's timeout cuts the function off (see shared.runtime.deadline).
     invocation_reserve_seconds: float = Field(default=3.0, ge=0)
     db_sslmode: Literal["disable", "prefer", "require", "verify-ca", "verify-full"] = "prefer"
     db_proxy_mode: bool = False
@@ -103,3 +104,8 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def env_flag(name: str) -> bool:
+    """Whether the environment variable `name` is set to true ("true" or "1", any case)."""
+    return os.environ.get(name, "").strip().lower() in {"1", "true"}

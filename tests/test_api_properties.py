@@ -65,7 +65,7 @@ def config(*, boundaries: bool) -> SchemathesisConfig:
                 # `additionalProperties: false`), so they make no invalid request.
                 "allow-extra-parameters": False,
                 # No NUL in strings: the API refuses it in any text, whatever the field
-                # (`shared.input_guard`: PostgreSQL cannot store one), a rule of the whole API that
+                # (`shared.http.input_guard`: PostgreSQL cannot store one), a rule of the whole API that
                 # no field's schema repeats.
                 "allow-x00": False,
             },

@@ -16,7 +16,7 @@ from bookstore.local.server import make_server
 from bookstore.local.workers import FunctionWorker
 from bookstore.template import Function, functions, http_api_cors, http_routes, load_template
 from functions.orders.router import REPLAYED_HEADER
-from shared.middleware import REQUEST_ID_HEADER
+from shared.http.middleware import REQUEST_ID_HEADER
 from shared.settings import Settings
 
 SHOP = "http://localhost:5173"

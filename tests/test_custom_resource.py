@@ -12,7 +12,7 @@ import pytest
 from bookstore.lambda_context import LocalLambdaContext
 from functions.migrations import custom_resource, runner
 from functions.migrations.app import handler
-from shared.db.schema import SCHEMA_HEAD
+from shared.db.revision import SCHEMA_HEAD
 from tests.support.cloudformation import ResponseCatcher
 from tests.support.databases import point_settings_at
 from tests.support.logs import captured_logs

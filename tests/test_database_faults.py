@@ -19,8 +19,8 @@ from functions.orders.app import handler as orders_handler
 from functions.prebooks.app import handler as prebooks_handler
 from functions.users.app import handler as users_handler
 from functions.wishlist.app import handler as wishlist_handler
+from shared.auth.roles import Role
 from shared.db.ids import new_id
-from shared.roles import Role
 from shared.settings import get_settings
 from tests.support.accounts import make_account, make_book
 from tests.support.databases import fetch, point_settings_at, run

@@ -12,10 +12,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
-from shared.app_factory import create_app
-from shared.db.session import SessionDep
+from shared.db.request_session import SessionDep
 from shared.errors import ConflictError
-from shared.lambda_handler import create_handler
+from shared.http.app import create_app
+from shared.runtime.handler import create_handler
 from tests.support.databases import bookstore_sessions, point_settings_at
 from tests.support.lambda_client import LambdaClient
 from tests.support.logs import captured_logs

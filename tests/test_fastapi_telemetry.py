@@ -11,8 +11,8 @@ from opentelemetry import trace
 
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
-from shared.app_factory import FASTAPI_TELEMETRY_VARIABLE, NO_DATABASE, create_app
-from shared.lambda_handler import create_handler
+from shared.http.app import FASTAPI_TELEMETRY_VARIABLE, NO_DATABASE, create_app
+from shared.runtime.handler import create_handler
 
 
 class RecordingTracer(trace.NoOpTracer):

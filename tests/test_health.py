@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from functions.health.app import handler
-from shared.db.schema import SCHEMA_HEAD
+from shared.db.revision import SCHEMA_HEAD
 from tests.support.databases import point_settings_at
 from tests.support.lambda_client import LambdaClient
 

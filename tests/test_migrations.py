@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from functions.migrations import runner
 from shared.db.engine import connect_args
-from shared.db.schema import MIGRATION_LOCK_KEY, SCHEMA_HEAD
-from shared.models import Base
+from shared.db.models import Base
+from shared.db.revision import MIGRATION_LOCK_KEY, SCHEMA_HEAD
 from shared.settings import get_settings
 from tests.support.databases import connect, direct_url, fetch, run
 from tests.support.pgbouncer import running_pgbouncer
@@ -21,7 +21,7 @@ from tests.support.processes import upgrade_in_fresh_process
 
 def test_the_schema_head_constant_matches_the_migrations_head() -> None:
     assert runner.head_revision() == SCHEMA_HEAD, (
-        "A migration was added: set SCHEMA_HEAD in shared/db/schema.py to its revision"
+        "A migration was added: set SCHEMA_HEAD in shared/db/revision.py to its revision"
     )
 
 

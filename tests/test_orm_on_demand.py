@@ -2,7 +2,7 @@
 
 The ORM and its asyncio extension cost about a tenth of a bare FastAPI cold start. Reads run
 sessionless on Core (`shared.db.reads`); the ORM comes in with the first request that opens a
-session (`shared.db.session`), or with a module named by `shared.lazy`. Each function runs in a
+session (`shared.db.request_session`), or with a module named by `shared.runtime.lazy`. Each function runs in a
 fresh interpreter: its handler is imported, then answers the read its cold-start benchmark sends
 (bench/cold_start.py) for a customer, against this test's migrated database. A deterministic
 guard: it reports which ORM modules were loaded after each step, and no timing.

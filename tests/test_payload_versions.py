@@ -20,8 +20,8 @@ from bookstore.events import function_url_event, http_api_event, rest_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books.app import handler as books_handler
 from functions.users.app import handler as users_handler
-from shared.app_factory import create_app
-from shared.lambda_handler import create_handler
+from shared.http.app import create_app
+from shared.runtime.handler import create_handler
 from tests.books.helpers import isbn13
 from tests.support.accounts import Account, make_account, make_book
 from tests.support.handlers import HANDLERS

@@ -7,7 +7,7 @@ import pytest
 from bookstore.lambda_context import LocalLambdaContext
 from functions.health.app import handler as health_handler
 from functions.migrations.app import handler as migrations_handler
-from shared.db.schema import SCHEMA_HEAD
+from shared.db.revision import SCHEMA_HEAD
 from tests.support.cloudformation import ResponseCatcher
 from tests.support.lambda_client import invoke
 from tests.support.sample_events import event_files, load_event

@@ -14,9 +14,9 @@ import pytest
 
 from bookstore import embedded_postgres
 from shared.db.url import secret_credentials
-from shared.lambda_handler import run_on_process_loop
+from shared.runtime.handler import run_on_process_loop
+from shared.runtime.snapstart import after_restore
 from shared.settings import get_settings
-from shared.snapstart import after_restore
 from tests.support.accounts import make_book
 from tests.support.databases import create_database, drop_database, unique_name
 
@@ -70,7 +70,7 @@ def test_the_snapshot_holds_the_orm_every_module_and_serializer_the_function_bui
     # the catalog pages' serializer were needed.
     assert lifecycle["loaded_before_hooks"] == {
         "orm": False,
-        "pending": ["shared.db.sessions", "shared.db.transaction"],
+        "pending": ["shared.db.transaction"],
         "unbuilt_pages": ["BookPublic"],
     }
     assert lifecycle["loaded_at_snapshot"] == {"orm": True, "pending": [], "unbuilt_pages": []}

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookstore import embedded_postgres
 from functions.migrations import runner
-from shared.db.schema import SCHEMA_HEAD
-from shared.models import User
+from shared.db.models import User
+from shared.db.revision import SCHEMA_HEAD
 from tests.support.databases import connect, fetch, run
 
 TWICE = pytest.mark.parametrize("run_number", [1, 2])

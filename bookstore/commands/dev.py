@@ -155,7 +155,7 @@ def _urls(base: str, routes: list[Route], workers: Mapping[str, FunctionWorker])
     lines = [f"  {route.route_key:<32} -> {route.function}" for route in routes]
     lines.append("API docs:")
     for name, worker in sorted(workers.items()):
-        # Each app serves its docs under its service name (shared.app_factory.create_app).
+        # Each app serves its docs under its service name (shared.http.app.create_app).
         service = worker.function.environment.get("POWERTOOLS_SERVICE_NAME")
         if service:
             lines.append(f"  {base}/{service}/docs  ({name})")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bookstore.database import configured_database_url, run_on_database
 
 if TYPE_CHECKING:
-    from shared.models.outbox import OutboxEvent
+    from shared.db.models.outbox import OutboxEvent
 
 DEFAULT_LIMIT = 20
 
@@ -56,8 +56,8 @@ def run(arguments: argparse.Namespace) -> int:
 async def _newest(*, include_published: bool, limit: int) -> list[OutboxEvent]:
     from sqlalchemy import select
 
+    from shared.db.models.outbox import OutboxEvent
     from shared.db.transaction import transaction
-    from shared.models.outbox import OutboxEvent
 
     # Ids are time-ordered (v7): newest first is descending id order.
     query = select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit)

@@ -1,4 +1,4 @@
-from shared.startup import collector_paused
+from shared.runtime.startup import collector_paused
 
 DESCRIPTION = """The catalog: browse, search and (for admins) edit books.
 
@@ -22,12 +22,12 @@ DESCRIPTION = """The catalog: browse, search and (for admins) edit books.
   existing orders.
 """
 
-# The function's whole start-up, with the garbage collector paused: see shared.startup.
+# The function's whole start-up, with the garbage collector paused: see shared.runtime.startup.
 with collector_paused():
     from functions.books.router import router
-    from shared.app_factory import create_app
-    from shared.lambda_handler import create_handler
-    from shared.money import MONEY_RULE
+    from shared.domain.money import MONEY_RULE
+    from shared.http.app import create_app
+    from shared.runtime.handler import create_handler
 
     app = create_app(
         "books",

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 from functions.books import spelling
-from functions.books.listing import (
+from functions.books.catalog_query import (
     CatalogFilters,
     ListShape,
     SortOrder,
@@ -35,8 +35,8 @@ from functions.books.listing import (
 )
 from functions.books.search import SearchTerms, query_words
 from shared.db.reads import CompiledRead, Reader
+from shared.db.tables.books import books
 from shared.domain.availability import TODAY, available
-from shared.tables.books import books
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -6,19 +6,19 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 
 from functions.books import service
-from functions.books.listing import CatalogFilters, SortName
+from functions.books.catalog_query import CatalogFilters, SortName
 from functions.books.schemas import BookCreate, BookPublic, BookUpdate
 from functions.books.search import MAX_QUERY_LENGTH, clean_query
 from shared.auth.dependencies import AdminUser
-from shared.db.session import SessionDep
+from shared.db.request_session import SessionDep
+from shared.domain.money import MoneyIn
 from shared.errors import InvalidInputError, error_responses
-from shared.money import MoneyIn
-from shared.pagination import Page, PageParams
-from shared.query_params import documented_query, parse_query
-from shared.request_routes import RequestRoute
-from shared.responses import json_response, model_response
+from shared.http.pagination import Page, PageParams
+from shared.http.query_params import documented_query, parse_query
+from shared.http.request_routes import RequestRoute
+from shared.http.responses import json_response, model_response
 
-# RequestRoute: `GET /books` reads its query and writes its page itself (shared.request_routes).
+# RequestRoute: `GET /books` reads its query and writes its page itself (shared.http.request_routes).
 router = APIRouter(prefix="/books", tags=["books"], route_class=RequestRoute)
 
 

@@ -20,8 +20,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from functions.books.isbn import InvalidIsbnError, normalise_isbn
-from shared.money import MONEY_RULE, MoneyIn, MoneyOut
-from shared.schema_fields import omittable, whole_number
+from shared.domain.money import MONEY_RULE, MoneyIn, MoneyOut
+from shared.http.schema_fields import omittable, whole_number
 
 MAX_STOCK = 2_147_483_647  # PostgreSQL integer
 

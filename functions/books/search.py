@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Float, bindparam, case, cast, false, func, literal, select
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 
-from shared.tables.books import books
+from shared.db.tables.books import books
 
 # Longer input is cut, not refused: a pasted paragraph still gets an answer. Word similarity
 # against a title means nothing past this length anyway.

@@ -8,14 +8,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from functions.books import repository
+from functions.books.catalog_query import CatalogFilters, SortName, sort_order
 from functions.books.errors import BookIsbnExistsError
-from functions.books.listing import CatalogFilters, SortName, sort_order
 from functions.books.schemas import BookCreate, BookPublic, BookUpdate
 from shared.db.integrity import constraint_errors
 from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.domain.errors import BookNotFoundError
-from shared.row_pages import RowPages
+from shared.http.row_pages import RowPages
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

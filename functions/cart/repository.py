@@ -11,8 +11,8 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.db.reads import CompiledRead, Reader
-from shared.tables.books import books
-from shared.tables.cart import cart_items
+from shared.db.tables.books import books
+from shared.db.tables.cart import cart_items
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

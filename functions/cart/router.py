@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from functions.cart import service
 from functions.cart.schemas import CartItemSet, CartPublic
 from shared.auth.dependencies import CurrentUser
-from shared.db.session import SessionDep
+from shared.db.request_session import SessionDep
 from shared.errors import error_responses
 
 router = APIRouter(prefix="/cart", tags=["cart"])

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shared.money import MoneyOut
-from shared.schema_fields import whole_number
-from shared.tables.cart import MAX_CART_QUANTITY
+from shared.db.tables.cart import MAX_CART_QUANTITY
+from shared.domain.money import MoneyOut
+from shared.http.schema_fields import whole_number
 
 Quantity = Annotated[
     int,

@@ -18,7 +18,7 @@ from shared.db.integrity import constraint_errors
 from shared.db.reads import Reader, reading, session_reader
 from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
-from shared.money import CENTS
+from shared.domain.money import CENTS
 from shared.settings import get_settings
 
 if TYPE_CHECKING:

@@ -1,10 +1,10 @@
-from shared.startup import collector_paused
+from shared.runtime.startup import collector_paused
 
-# The function's whole start-up, with the garbage collector paused: see shared.startup.
+# The function's whole start-up, with the garbage collector paused: see shared.runtime.startup.
 with collector_paused():
     from functions.health.router import router
-    from shared.app_factory import create_app
-    from shared.lambda_handler import create_handler
+    from shared.http.app import create_app
+    from shared.runtime.handler import create_handler
 
     app = create_app(
         "health",

@@ -4,8 +4,8 @@ from fastapi import APIRouter
 
 from functions.health import service
 from functions.health.schemas import DatabaseHealthPublic, HealthPublic, ReadinessPublic
-from shared.app_factory import NO_DATABASE
 from shared.errors import error_responses
+from shared.http.app import NO_DATABASE
 from shared.version import __version__
 
 router = APIRouter(prefix="/health", tags=["health"])

@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 
-from shared.db.availability import unavailable_reason
+from shared.db.faults import unavailable_reason
 from shared.db.reads import CompiledRead, Reader, reading
-from shared.db.schema import SCHEMA_HEAD
+from shared.db.revision import SCHEMA_HEAD
 from shared.errors import ServiceUnavailableError
-from shared.observability import logger
+from shared.observability.log import logger
 
 ROUND_TRIP = CompiledRead(text("SELECT 1"))
 MIGRATED = CompiledRead(text("SELECT to_regclass('alembic_version') IS NOT NULL AS migrated"))

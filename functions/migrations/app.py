@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from functions.migrations import custom_resource, runner
-from shared.observability import logger
+from shared.observability.log import logger
 
 
 @logger.inject_lambda_context(clear_state=True)

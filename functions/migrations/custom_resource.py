@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-from shared.observability import logger
+from shared.observability.log import logger
 
 PHYSICAL_RESOURCE_ID = "bookstore-schema-migrations"
 _SAFETY_MARGIN_MS = 10_000

@@ -6,7 +6,7 @@ Besides API Gateway events, `handler` accepts the scheduled outbox drain and key
 
 from __future__ import annotations
 
-from shared.startup import collector_paused
+from shared.runtime.startup import collector_paused
 
 DESCRIPTION = """Orders of the caller's cart, and their lifecycle.
 
@@ -24,13 +24,13 @@ DESCRIPTION = """Orders of the caller's cart, and their lifecycle.
 - Money is a decimal string with two places, in the deployment's one `currency`.
 """
 
-# The function's whole start-up, with the garbage collector paused: see shared.startup.
+# The function's whole start-up, with the garbage collector paused: see shared.runtime.startup.
 with collector_paused():
     from functions.orders.operator_actions import ACTIONS
     from functions.orders.router import router
-    from shared.app_factory import create_app
-    from shared.lambda_handler import create_handler
-    from shared.operator_actions import with_operator_actions
+    from shared.http.app import create_app
+    from shared.runtime.handler import create_handler
+    from shared.runtime.operator_actions import with_operator_actions
 
     app = create_app("orders", router, title="Bookstore orders", description=DESCRIPTION)
     handler = with_operator_actions(create_handler(app), ACTIONS)

@@ -12,8 +12,8 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from shared.db.models import IdempotencyKey
 from shared.domain.checkout import LineRequest
-from shared.models import IdempotencyKey
 
 KEY_LIFETIME = timedelta(hours=24)
 

@@ -11,7 +11,7 @@ from functions.orders import repository
 from functions.orders.idempotency import KEY_LIFETIME
 from shared.db.transaction import transaction
 from shared.events.publisher import drain_outbox
-from shared.observability import logger
+from shared.observability.log import logger
 
 
 async def drain() -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.tables.orders import ORDER_STATUSES, OrderStatus
+from shared.db.tables.orders import ORDER_STATUSES, OrderStatus
 
 TRANSITIONS: Mapping[OrderStatus, frozenset[OrderStatus]] = {
     "pending": frozenset({"paid", "cancelled"}),

@@ -1,4 +1,4 @@
-"""Scheduled invocations of the Orders function (see `shared.operator_actions`).
+"""Scheduled invocations of the Orders function (see `shared.runtime.operator_actions`).
 
 - `{"action": "drain-outbox"}` (every few minutes): publishes the domain events whose publish
   after commit failed or never ran (a crash between commit and publish), so none is lost.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from shared.lazy import lazy_import
-from shared.operator_actions import Action
+from shared.runtime.lazy import lazy_import
+from shared.runtime.operator_actions import Action
 
 if TYPE_CHECKING:
     from functions.orders import jobs

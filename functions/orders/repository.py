@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Uuid, any_, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from functions.orders.history import ORDER_BY_ID, snapshots
+from functions.orders.reads import ORDER_BY_ID, snapshots
+from shared.db.models import Book, CartItem, IdempotencyKey, Order
 from shared.db.reads import session_reader
+from shared.db.tables.orders import OrderStatus
 from shared.domain.checkout import LineRequest
 from shared.domain.orders import OrderSnapshot
-from shared.models import Book, CartItem, IdempotencyKey, Order
-from shared.tables.orders import OrderStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Header, Path, status
 from fastapi.responses import JSONResponse
 
-from functions.orders import history
+from functions.orders import reads
 from functions.orders.schemas import OrderPublic, OrderStatusUpdate
 from shared.auth.dependencies import AdminUser, CurrentUser
-from shared.db.session import SessionDep
+from shared.db.request_session import SessionDep
+from shared.db.tables.orders import MAX_IDEMPOTENCY_KEY_LENGTH
 from shared.errors import error_responses
-from shared.lazy import lazy_import
-from shared.pagination import Page, PageParamsDep
-from shared.tables.orders import MAX_IDEMPOTENCY_KEY_LENGTH
+from shared.http.pagination import Page, PageParamsDep
+from shared.runtime.lazy import lazy_import
 
 if TYPE_CHECKING:
     from functions.orders import service
@@ -79,7 +79,7 @@ async def place_order(
     responses=error_responses(401),
 )
 async def list_orders(principal: CurrentUser, page: PageParamsDep) -> Page[OrderPublic]:
-    return await history.list_orders(principal=principal, page=page)
+    return await reads.list_orders(principal=principal, page=page)
 
 
 @router.get(
@@ -89,7 +89,7 @@ async def list_orders(principal: CurrentUser, page: PageParamsDep) -> Page[Order
     responses=error_responses(401, 404),
 )
 async def get_order(principal: CurrentUser, order_id: OrderId) -> OrderPublic:
-    return await history.get_order(principal=principal, order_id=order_id)
+    return await reads.get_order(principal=principal, order_id=order_id)
 
 
 @router.post(

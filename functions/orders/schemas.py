@@ -7,9 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.db.tables.orders import OrderStatus
+from shared.domain.money import MoneyOut
 from shared.domain.orders import OrderSnapshot
-from shared.money import MoneyOut
-from shared.tables.orders import OrderStatus
 
 
 class OrderItemPublic(BaseModel):

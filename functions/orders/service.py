@@ -1,6 +1,6 @@
 """The orders' write rules: checkout from the cart (idempotent), and status changes.
 
-On the ORM session; the router imports this module on the first write (`shared.lazy`).
+On the ORM session; the router imports this module on the first write (`shared.runtime.lazy`).
 """
 
 from __future__ import annotations
@@ -18,19 +18,19 @@ from functions.orders.errors import (
     InvalidTransitionError,
     OrderNotFoundError,
 )
-from functions.orders.history import visible_owner
+from functions.orders.reads import visible_owner
 from functions.orders.schemas import OrderPublic
 from shared.auth.tokens import Principal
 from shared.db.integrity import constraint_errors
+from shared.db.models import IdempotencyKey
+from shared.db.tables.orders import OrderStatus
 from shared.domain.availability import today
 from shared.domain.checkout import place_order
 from shared.domain.errors import AccountUnavailableError
 from shared.domain.orders import ORDER_CANCELLED, ORDER_STATUS_CHANGED
 from shared.domain.outbox import record_event
-from shared.models import IdempotencyKey
-from shared.observability import logger
+from shared.observability.log import logger
 from shared.settings import get_settings
-from shared.tables.orders import OrderStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

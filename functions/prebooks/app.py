@@ -6,7 +6,7 @@ Besides API Gateway events, `handler` runs the release job on an EventBridge sch
 
 from __future__ import annotations
 
-from shared.startup import collector_paused
+from shared.runtime.startup import collector_paused
 
 DESCRIPTION = """Pre-orders of books whose release date is in the future.
 
@@ -19,13 +19,13 @@ DESCRIPTION = """Pre-orders of books whose release date is in the future.
 - `title` and `release_date` are the book's current ones.
 """
 
-# The function's whole start-up, with the garbage collector paused: see shared.startup.
+# The function's whole start-up, with the garbage collector paused: see shared.runtime.startup.
 with collector_paused():
     from functions.prebooks.operator_actions import ACTIONS, RELEASE_PREBOOKS
     from functions.prebooks.router import router
-    from shared.app_factory import create_app
-    from shared.lambda_handler import create_handler
-    from shared.operator_actions import with_operator_actions
+    from shared.http.app import create_app
+    from shared.runtime.handler import create_handler
+    from shared.runtime.operator_actions import with_operator_actions
 
     app = create_app("prebooks", router, title="Bookstore prebooks", description=DESCRIPTION)
     handler = with_operator_actions(create_handler(app), ACTIONS, on_schedule=RELEASE_PREBOOKS)

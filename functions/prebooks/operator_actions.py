@@ -1,4 +1,4 @@
-"""Scheduled invocations of the Prebooks function (see `shared.operator_actions`).
+"""Scheduled invocations of the Prebooks function (see `shared.runtime.operator_actions`).
 
 - An EventBridge scheduled event (hourly by default, `PrebookReleaseSchedule`), or
   `{"action": "release-prebooks"}` by hand: the release job (`functions.prebooks.release`).
@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shared.domain.availability import today
-from shared.lazy import lazy_import
-from shared.operator_actions import Action
+from shared.runtime.lazy import lazy_import
+from shared.runtime.operator_actions import Action
 
 # The job runs on ORM sessions and the shared checkout: imported on its first run, so an HTTP
 # cold start does not pay for them.

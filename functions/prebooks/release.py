@@ -22,7 +22,8 @@ from shared.db.transaction import transaction
 from shared.domain.checkout import LineRequest, place_order
 from shared.domain.errors import OutOfStockError
 from shared.domain.outbox import record_event
-from shared.observability import emit_counts, logger
+from shared.observability.log import logger
+from shared.observability.metrics import emit_counts
 from shared.settings import get_settings
 
 PREBOOK_FULFILLED = "PrebookFulfilled"

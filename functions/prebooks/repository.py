@@ -23,9 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db.reads import CompiledRead, Reader
+from shared.db.tables.books import books
+from shared.db.tables.prebooks import PENDING, PrebookStatus, prebooks
 from shared.domain.availability import released
-from shared.tables.books import books
-from shared.tables.prebooks import PENDING, PrebookStatus, prebooks
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from functions.prebooks import listing, service
+from functions.prebooks import service
 from functions.prebooks.schemas import PrebookCreate, PrebookPublic
 from shared.auth.dependencies import CurrentUser
-from shared.db.session import SessionDep
+from shared.db.request_session import SessionDep
 from shared.errors import error_responses
-from shared.pagination import Page, PageParamsDep
+from shared.http.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/prebooks", tags=["prebooks"])
 
@@ -39,7 +39,7 @@ async def create_prebook(
     responses=error_responses(401),
 )
 async def list_prebooks(principal: CurrentUser, page: PageParamsDep) -> Page[PrebookPublic]:
-    return await listing.list_prebooks(user_id=principal.user_id, page=page)
+    return await service.list_prebooks(user_id=principal.user_id, page=page)
 
 
 @router.delete(

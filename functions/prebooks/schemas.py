@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shared.schema_fields import whole_number
-from shared.tables.prebooks import MAX_PREBOOK_QUANTITY, PrebookStatus
+from shared.db.tables.prebooks import MAX_PREBOOK_QUANTITY, PrebookStatus
+from shared.http.schema_fields import whole_number
 
 Quantity = Annotated[
     int,

@@ -1,4 +1,5 @@
-"""Pre-orders: only of upcoming books, one pending per user and book, cancellable until fulfilled."""
+"""Pre-orders: only of upcoming books, one pending per user and book, cancellable until fulfilled;
+and the caller's prebooks, page by page."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from functions.prebooks.errors import (
 )
 from functions.prebooks.schemas import PrebookPublic
 from shared.db.integrity import constraint_errors
-from shared.db.reads import session_reader
+from shared.db.reads import reading, session_reader
 from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
-from shared.observability import logger
+from shared.http.pagination import Page, PageParams, id_cursor_of, page_of_rows
+from shared.observability.log import logger
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,3 +57,15 @@ async def cancel(session: AsyncSession, *, user_id: uuid.UUID, prebook_id: uuid.
     if status == "pending":
         await repository.set_status(session, prebook_id=prebook_id, status="cancelled")
         logger.info("prebook cancelled", prebook_id=str(prebook_id))
+
+
+async def list_prebooks(*, user_id: uuid.UUID, page: PageParams) -> Page[PrebookPublic]:
+    """The caller's prebooks, outside any transaction: a page sees every committed prebook and
+    release."""
+    # A cursor this server did not write is refused before a connection is taken.
+    after = page.after_id()
+    async with reading() as reader:
+        rows = await repository.list_prebooks(
+            reader, user_id=user_id, after=after, limit=page.limit + 1
+        )
+    return page_of_rows(Page[PrebookPublic], rows, page.limit, id_cursor_of)

@@ -6,15 +6,15 @@ Besides API Gateway events, `handler` accepts an operator's direct invocation
 
 from __future__ import annotations
 
-from shared.startup import collector_paused
+from shared.runtime.startup import collector_paused
 
-# The function's whole start-up, with the garbage collector paused: see shared.startup.
+# The function's whole start-up, with the garbage collector paused: see shared.runtime.startup.
 with collector_paused():
     from functions.users.operator_actions import ACTIONS
     from functions.users.router import auth_router, users_router
-    from shared.app_factory import create_app
-    from shared.lambda_handler import create_handler
-    from shared.operator_actions import with_operator_actions
+    from shared.http.app import create_app
+    from shared.runtime.handler import create_handler
+    from shared.runtime.operator_actions import with_operator_actions
 
     app = create_app(
         "users",

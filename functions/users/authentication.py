@@ -22,9 +22,9 @@ from functions.users.refresh_tokens import new_refresh_token, token_digest
 from functions.users.schemas import TokenPair
 from shared.auth.tokens import create_access_token
 from shared.db.ids import new_id
+from shared.db.models import User
 from shared.db.transaction import commit_on_error
-from shared.models import User
-from shared.observability import logger
+from shared.observability.log import logger
 from shared.settings import get_settings
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import Any
 
 from functions.users import repository, service
 from shared.db.transaction import transaction
-from shared.observability import logger
-from shared.operator_actions import failure
+from shared.observability.log import logger
+from shared.runtime.operator_actions import failure
 
 
 async def promote_admin(email: str) -> dict[str, Any]:

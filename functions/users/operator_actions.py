@@ -1,4 +1,4 @@
-"""Direct invocations of the Users function (see `shared.operator_actions`).
+"""Direct invocations of the Users function (see `shared.runtime.operator_actions`).
 
 - `{"action": "promote-admin", "email": "..."}` (an operator) makes an already registered account an
   admin. No password ever travels in the payload.
@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from functions.users.emails import normalise_email
-from shared.lazy import lazy_import
-from shared.operator_actions import Action, failure
+from shared.runtime.lazy import lazy_import
+from shared.runtime.operator_actions import Action, failure
 
 if TYPE_CHECKING:
     from functions.users import jobs

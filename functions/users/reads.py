@@ -11,9 +11,9 @@ from sqlalchemy import Integer, bindparam, select
 from functions.users.schemas import UserPublic
 from shared.auth.tokens import Principal
 from shared.db.reads import CompiledRead, reading
+from shared.db.tables.users import users
 from shared.domain.errors import AccountUnavailableError
-from shared.pagination import Page, PageParams, id_cursor_of, page_of_rows
-from shared.tables.users import users
+from shared.http.pagination import Page, PageParams, id_cursor_of, page_of_rows
 
 _PUBLIC_COLUMNS = (users.c.id, users.c.email, users.c.full_name, users.c.role, users.c.created_at)
 

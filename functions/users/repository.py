@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
 
+from shared.auth.roles import Role
 from shared.db.ids import new_id
-from shared.models import RefreshToken, User
-from shared.roles import Role
+from shared.db.models import RefreshToken, User
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -16,10 +16,10 @@ from functions.users.schemas import (
     UserUpdateMe,
 )
 from shared.auth.dependencies import AdminUser, CurrentUser
-from shared.db.session import SessionDep
+from shared.db.request_session import SessionDep
 from shared.errors import error_responses
-from shared.lazy import lazy_import
-from shared.pagination import Page, PageParamsDep
+from shared.http.pagination import Page, PageParamsDep
+from shared.runtime.lazy import lazy_import
 
 # Reads run on SQLAlchemy Core (`reads`); the modules of the write paths, which need the ORM, are
 # imported by the first request that writes.

@@ -16,8 +16,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from functions.users.emails import MAX_LENGTH, MAX_LOCAL_LENGTH, normalise_email
-from shared.roles import Role
-from shared.schema_fields import omittable
+from shared.auth.roles import Role
+from shared.http.schema_fields import omittable
 
 # The addresses `normalise_email` accepts, as three patterns that must all match, so the OpenAPI
 # document states the rule exactly (one pattern would need lookaheads, which test-data generators

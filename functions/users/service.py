@@ -17,12 +17,12 @@ from functions.users.errors import (
     WrongCurrentPasswordError,
 )
 from functions.users.schemas import UserPublic, UserRegister, UserUpdateMe
+from shared.auth.roles import Role
 from shared.auth.tokens import Principal
 from shared.db.integrity import constraint_errors
+from shared.db.models import User
 from shared.domain.errors import AccountUnavailableError
-from shared.models import User
-from shared.observability import logger
-from shared.roles import Role
+from shared.observability.log import logger
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

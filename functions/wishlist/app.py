@@ -1,4 +1,4 @@
-from shared.startup import collector_paused
+from shared.runtime.startup import collector_paused
 
 DESCRIPTION = """The caller's wishlist: the books they want, one entry per book.
 
@@ -12,11 +12,11 @@ DESCRIPTION = """The caller's wishlist: the books they want, one entry per book.
 - A book deleted from the catalog drops out of the wishlist, and cannot be added.
 """
 
-# The function's whole start-up, with the garbage collector paused: see shared.startup.
+# The function's whole start-up, with the garbage collector paused: see shared.runtime.startup.
 with collector_paused():
     from functions.wishlist.router import router
-    from shared.app_factory import create_app
-    from shared.lambda_handler import create_handler
+    from shared.http.app import create_app
+    from shared.runtime.handler import create_handler
 
     app = create_app("wishlist", router, title="Bookstore wishlist", description=DESCRIPTION)
     handler = create_handler(app)

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Integer, SQLColumnExpression, bindparam, delete, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
-from functions.wishlist.listing import Position
+from functions.wishlist.cursors import Position
 from shared.db.reads import CompiledRead, Reader
+from shared.db.tables.books import books
+from shared.db.tables.wishlist import wishlist_items
 from shared.domain.availability import TODAY, available
-from shared.tables.books import books
-from shared.tables.wishlist import wishlist_items
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Response, status
 from functions.wishlist import service
 from functions.wishlist.schemas import WishlistEntryPublic
 from shared.auth.dependencies import CurrentUser
-from shared.db.session import SessionDep
+from shared.db.request_session import SessionDep
 from shared.errors import error_responses
-from shared.pagination import Page, PageParamsDep
+from shared.http.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/wishlist", tags=["wishlist"])
 

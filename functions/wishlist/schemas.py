@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from shared.money import MoneyOut
+from shared.domain.money import MoneyOut
 
 
 class WishlistEntryPublic(BaseModel):

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from functions.wishlist import repository
+from functions.wishlist.cursors import cursor_of, position_of
 from functions.wishlist.errors import WishlistItemNotFoundError
-from functions.wishlist.listing import cursor_of, position_of
 from functions.wishlist.schemas import WishlistEntryPublic
 from shared.db.integrity import constraint_errors
 from shared.db.reads import reading, session_reader
 from shared.domain.availability import today
 from shared.domain.errors import AccountUnavailableError, BookNotFoundError
-from shared.pagination import Page, PageParams, page_of_rows
+from shared.http.pagination import Page, PageParams, page_of_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

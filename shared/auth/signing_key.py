@@ -13,7 +13,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from shared.aws_secrets import SECRET_MAX_AGE_SECONDS, get_secret_string, get_secure_string
+from shared.runtime.aws_secrets import SECRET_MAX_AGE_SECONDS, get_secret_string, get_secure_string
 from shared.settings import Settings
 
 # RFC 7518, section 3.2: an HS256 key has at least 256 bits. Enforced where it matters, in

@@ -9,8 +9,8 @@ from typing import Any
 
 import jwt
 
+from shared.auth.roles import ROLES, Role
 from shared.auth.signing_key import previous_signing_key, signing_key
-from shared.roles import ROLES, Role
 from shared.settings import Settings, get_settings
 
 ALGORITHM = "HS256"

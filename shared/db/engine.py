@@ -3,7 +3,7 @@
 The engine is a Core `Engine` over the asyncpg dialect: sessionless reads (`shared.db.reads`) borrow
 its pooled connections without importing the ORM, which costs about a tenth of a bare FastAPI
 cold start. The ORM's `AsyncEngine` and sessions wrap this same engine, and its pool, on first use
-(`shared.db.sessions`).
+(`shared.db.transaction`).
 
 A Lambda execution environment serves one request at a time and may be frozen for minutes between
 requests, so the pool is small, never overflows, and a connection is checked at checkout (for free,
@@ -25,7 +25,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.util import await_, greenlet_spawn
 from sqlalchemy.util.concurrency import in_greenlet
 
-from shared.db.availability import (
+from shared.db.faults import (
     DatabaseUnavailableError,
     connect_failure_reason,
     driver_failure_reason,
@@ -34,8 +34,8 @@ from shared.db.availability import (
     is_refused_login,
 )
 from shared.db.url import Credentials, resolve_database_url, secret_credentials
-from shared.deadline import within_budget
-from shared.observability import logger
+from shared.observability.log import logger
+from shared.runtime.deadline import within_budget
 from shared.settings import Settings, get_settings
 
 _IDLE_SINCE = "bookstore_idle_since"

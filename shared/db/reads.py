@@ -3,7 +3,7 @@
 A read that maps one statement's row straight to a response gains nothing from a session, an
 identity map or a statement rebuilt per request, and pays for each on every call (about half of a
 warm `GET /books/{id}`, measured in bench/warm_path.py). A `CompiledRead` is written once with
-SQLAlchemy Core (so it shares the tables' columns, `shared.tables`, and the domain's expressions) and compiled once
+SQLAlchemy Core (so it shares the tables' columns, `shared.db.tables`, and the domain's expressions) and compiled once
 to PostgreSQL's SQL; `reading()` lends the pooled connection, with the same checkout checks and
 the same failure rules as the engine: a database that cannot serve is `DatabaseUnavailableError`.
 """
@@ -21,12 +21,12 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 
-from shared.db.availability import (
+from shared.db.engine import checkout_awaits_nothing, get_engine
+from shared.db.faults import (
     DatabaseUnavailableError,
     driver_failure_reason,
     forget_row_values,
 )
-from shared.db.engine import checkout_awaits_nothing, get_engine
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -1,6 +1,6 @@
 """Who commits: the one way every entry point opens a session and its transaction.
 
-HTTP requests get theirs from the session dependency (`shared.db.session`); operator actions, CLI
+HTTP requests get theirs from the session dependency (`shared.db.request_session`); operator actions, CLI
 commands and scheduled jobs use `transaction()` directly. Domain code never commits: it flushes,
 and the owner of the transaction commits when the work returns and rolls back when it raises.
 
@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from functools import lru_cache
 
-from shared.db.sessions import get_sessionmaker
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.db.engine import get_engine
 from shared.errors import AppError
-from shared.observability import logger
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+from shared.observability.log import logger
 
 AfterCommit = Callable[[], Awaitable[None]]
 
@@ -37,6 +37,17 @@ def commit_on_error(session: AsyncSession) -> None:
 
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
+    return _sessionmaker(get_engine())
+
+
+# One engine at a time: after `dispose_engine()` the next call builds a factory for the new one.
+@lru_cache(maxsize=1)
+def _sessionmaker(engine: Engine) -> async_sessionmaker[AsyncSession]:
+    # A thin asyncio facade over the same Engine: one pool, one set of connection events.
+    return async_sessionmaker(AsyncEngine(engine), expire_on_commit=False)
 
 
 @asynccontextmanager

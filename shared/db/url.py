@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import URL, make_url
 
-from shared.aws_secrets import get_secret_json
+from shared.runtime.aws_secrets import get_secret_json
 from shared.settings import Settings
 
 _ASYNC_DRIVER = "postgresql+asyncpg"

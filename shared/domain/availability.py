@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Date, and_, bindparam, select
 
+from shared.db.tables.books import books, release_desc_key
 from shared.domain.errors import BookNotFoundError
-from shared.tables.books import books, release_desc_key
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -20,12 +20,12 @@ from sqlalchemy import Integer, RowMapping, Uuid, any_, bindparam, insert, selec
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db.ids import new_id
+from shared.db.models import Book, Order, OrderItem
 from shared.domain.availability import is_released
 from shared.domain.errors import OutOfStockError, UnavailableLine
+from shared.domain.money import CENTS
 from shared.domain.orders import ORDER_PLACED, OrderLine, OrderSnapshot
 from shared.domain.outbox import record_event
-from shared.models import Book, Order, OrderItem
-from shared.money import CENTS
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

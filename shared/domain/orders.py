@@ -8,8 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.money import format_money
-from shared.tables.orders import OrderStatus
+from shared.db.tables.orders import OrderStatus
+from shared.domain.money import format_money
 
 ORDER_PLACED = "OrderPlaced"
 ORDER_CANCELLED = "OrderCancelled"

@@ -17,10 +17,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from shared.db.ids import new_id
+from shared.db.models.outbox import OutboxEvent
 from shared.db.transaction import after_commit
+from shared.domain.money import format_money
 from shared.events.publisher import publish_pending
-from shared.models.outbox import OutboxEvent
-from shared.money import format_money
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from shared.observability import logger
+from shared.observability.log import logger
 
 SOURCE = "bookstore"
 MAX_ENTRIES_PER_CALL = 10

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Row, Select, func, select, update
 
+from shared.db.models.outbox import OutboxEvent
 from shared.db.transaction import transaction
 from shared.events import eventbridge
-from shared.models.outbox import OutboxEvent
-from shared.observability import logger
+from shared.observability.log import logger
 from shared.settings import get_settings
 
 if TYPE_CHECKING:

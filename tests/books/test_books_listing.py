@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shared.pagination import encode_cursor
+from shared.http.pagination import encode_cursor
 from tests.books.helpers import AddBook, ids, walk
 from tests.support.lambda_client import LambdaClient
 from tests.support.pages import Page, walk_pages
@@ -243,7 +243,7 @@ def test_unknown_query_parameters_are_ignored(
 def test_a_page_is_written_byte_for_byte_as_its_books_read_one_by_one(
     client: LambdaClient, catalog: list[dict[str, Any]], query: dict[str, str]
 ) -> None:
-    # Pages are written straight from their rows (shared.row_pages), a single book from its model.
+    # Pages are written straight from their rows (shared.http.row_pages), a single book from its model.
     listing = client.get("/books", query={**query, "limit": "100"})
     listed = [book["id"] for book in listing.json()["items"]]
     assert listed, "the query must list books"

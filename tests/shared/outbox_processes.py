@@ -17,7 +17,7 @@ def commit_then_die(database_url: str, bus_name: str) -> None:
     os.environ["AWS_ENDPOINT_URL_EVENTBRIDGE"] = UNREACHABLE_EVENTBRIDGE
     from shared.db.transaction import after_commit, transaction
     from shared.domain.outbox import record_event
-    from shared.lambda_handler import run_on_process_loop
+    from shared.runtime.handler import run_on_process_loop
 
     async def commit() -> None:
         async with transaction() as session:

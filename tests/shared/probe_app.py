@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shared.app_factory import create_app
 from shared.auth.dependencies import AdminUser, CurrentUser
 from shared.auth.tokens import Principal
-from shared.lambda_handler import create_handler
+from shared.http.app import create_app
+from shared.runtime.handler import create_handler
 
 ME_PATH = "/probe/me"
 ADMIN_PATH = "/probe/admin"

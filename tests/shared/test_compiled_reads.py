@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Integer, bindparam, select
 
 from shared.db.reads import CompiledRead
-from shared.tables.books import books
+from shared.db.tables.books import books
 
 READ = CompiledRead(
     select(books.c.id)

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from functions.health.app import handler
-from shared import aws_secrets
 from shared.auth import signing_key as signing_key_module
 from shared.auth.tokens import InvalidTokenError, create_access_token, decode_access_token
 from shared.db.engine import get_engine
 from shared.db.url import secret_credentials
+from shared.runtime import aws_secrets
 from shared.settings import get_settings
 from tests.support.databases import (
     bookstore_sessions,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.deadline import invocation_deadline, seconds_left, within_budget
+from shared.runtime.deadline import invocation_deadline, seconds_left, within_budget
 
 
 def test_outside_an_invocation_a_step_keeps_its_own_limit() -> None:

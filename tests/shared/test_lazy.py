@@ -1,4 +1,4 @@
-"""`shared.lazy`: a module named by `lazy_import` runs on its first attribute read, or before a
+"""`shared.runtime.lazy`: a module named by `lazy_import` runs on its first attribute read, or before a
 SnapStart snapshot. In a fresh interpreter each, since the test process has imported everything."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from shared.lazy import lazy_import, pending_lazy_modules
+from shared.runtime.lazy import lazy_import, pending_lazy_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 
 NAMED_THEN_READ = """
 import json, sys
-from shared.lazy import lazy_import, pending_lazy_modules
+from shared.runtime.lazy import lazy_import, pending_lazy_modules
 
 service = lazy_import("functions.cart.service")
 steps = [{"ran": "functions.cart.repository" in sys.modules, "pending": pending_lazy_modules()}]
@@ -30,7 +30,7 @@ print(json.dumps(steps))
 
 NAMED_THEN_PRELOADED = """
 import json, sys
-from shared.lazy import import_lazy_modules, lazy_import, pending_lazy_modules
+from shared.runtime.lazy import import_lazy_modules, lazy_import, pending_lazy_modules
 
 lazy_import("functions.cart.service")
 lazy_import("functions.wishlist.service")

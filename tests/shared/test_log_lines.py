@@ -17,11 +17,11 @@ from fastapi import APIRouter
 
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
-from shared.app_factory import create_app
-from shared.lambda_handler import create_handler, run_on_process_loop
-from shared.observability import logger
-from shared.operator_actions import with_operator_actions
-from shared.snapstart import after_restore
+from shared.http.app import create_app
+from shared.observability.log import logger
+from shared.runtime.handler import create_handler, run_on_process_loop
+from shared.runtime.operator_actions import with_operator_actions
+from shared.runtime.snapstart import after_restore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,7 +130,7 @@ def test_after_a_snapstart_restore_the_next_request_alone_counts_as_a_cold_start
 
 
 LOG_BOTH = (
-    "from shared.observability import logger\n"
+    "from shared.observability.log import logger\n"
     "logger.info('stock counted', copies=3)\n"
     "logger.warning('stock low', copies=1)\n"
 )

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Query, Request
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books.router import CatalogQuery
-from shared.app_factory import NO_DATABASE, create_app
-from shared.lambda_handler import create_handler
-from shared.pagination import PageParams
-from shared.query_params import documented_query, parse_query, query_parameters
+from shared.http.app import NO_DATABASE, create_app
+from shared.http.pagination import PageParams
+from shared.http.query_params import documented_query, parse_query, query_parameters
+from shared.runtime.handler import create_handler
 
 declared = APIRouter(prefix="/declared")
 parsed = APIRouter(prefix="/parsed")

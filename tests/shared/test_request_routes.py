@@ -10,13 +10,13 @@ import pytest
 from fastapi import APIRouter, Depends, Request, Response
 
 from functions.books.router import CatalogQuery
-from shared.app_factory import NO_DATABASE, create_app
 from shared.auth.dependencies import CurrentUser, current_principal
-from shared.lambda_handler import create_handler
-from shared.pagination import Page
-from shared.query_params import documented_query, parse_query
-from shared.request_routes import RequestRoute
-from shared.responses import json_response
+from shared.http.app import NO_DATABASE, create_app
+from shared.http.pagination import Page
+from shared.http.query_params import documented_query, parse_query
+from shared.http.request_routes import RequestRoute
+from shared.http.responses import json_response
+from shared.runtime.handler import create_handler
 from tests.support.lambda_client import LambdaClient
 
 DOCUMENTED = {**NO_DATABASE, **documented_query(CatalogQuery)}

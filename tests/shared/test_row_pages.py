@@ -16,9 +16,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticSerializationError
 
-from shared.money import MoneyOut
-from shared.pagination import Page
-from shared.row_pages import RowPages
+from shared.domain.money import MoneyOut
+from shared.http.pagination import Page
+from shared.http.row_pages import RowPages
 
 
 class Item(BaseModel):

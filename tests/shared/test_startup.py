@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from shared.startup import collector_paused
+from shared.runtime.startup import collector_paused
 from tests.support.handlers import HANDLERS
 
 PROBE = textwrap.dedent(

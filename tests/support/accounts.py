@@ -13,9 +13,9 @@ from itertools import count
 
 import pytest
 
+from shared.auth.roles import Role
 from shared.auth.tokens import create_access_token
 from shared.db.ids import new_id
-from shared.roles import Role
 from tests.support.databases import fetch, run
 
 _serials = count(1)

@@ -14,8 +14,8 @@ import asyncpg
 
 from bookstore.dsn import asyncpg_dsn
 from functions.users.passwords import DUMMY_HASH
+from shared.auth.roles import Role
 from shared.auth.tokens import create_access_token
-from shared.roles import Role
 from tests.support.databases import run
 
 CUSTOMER_ID = uuid.UUID("01900000-0000-7000-8000-000000000001")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shared.lambda_handler import LambdaHandler
+from shared.runtime.handler import LambdaHandler
 from tests.support.lambda_client import LambdaClient
 
 

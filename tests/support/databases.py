@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from bookstore import embedded_postgres
 from bookstore.dsn import asyncpg_dsn
 from shared.db.engine import dispose_engine
-from shared.lambda_handler import run_on_process_loop
+from shared.runtime.handler import run_on_process_loop
 from shared.settings import get_settings
 from tests.support.pgbouncer import admin_console
 

@@ -18,8 +18,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from shared.auth.signing_key import forget_previous_keys
-from shared.aws_secrets import clear_secret_cache
 from shared.events.eventbridge import get_client
+from shared.runtime.aws_secrets import clear_secret_cache
 from shared.settings import get_settings
 
 BUS_NAME = "bookstore-test-bus"

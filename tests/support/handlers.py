@@ -9,7 +9,7 @@ from functions.orders.app import handler as orders_handler
 from functions.prebooks.app import handler as prebooks_handler
 from functions.users.app import handler as users_handler
 from functions.wishlist.app import handler as wishlist_handler
-from shared.lambda_handler import LambdaHandler
+from shared.runtime.handler import LambdaHandler
 
 HANDLERS: dict[str, LambdaHandler] = {
     "health": health_handler,

@@ -9,7 +9,7 @@ from typing import Any
 
 from bookstore.events import Query, function_url_event, http_api_event, rest_api_event
 from bookstore.lambda_context import LocalLambdaContext
-from shared.lambda_handler import LambdaHandler
+from shared.runtime.handler import LambdaHandler
 
 PAYLOAD_VERSIONS = ("2.0", "1.0", "function-url")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
-from shared.lambda_handler import LambdaHandler
+from shared.runtime.handler import LambdaHandler
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from shared.observability import logger
+from shared.observability.log import logger
 
 
 class CapturedLogs:

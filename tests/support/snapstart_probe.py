@@ -70,8 +70,8 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
     from bookstore.lambda_context import LocalLambdaContext
     from functions.books.app import handler
     from shared.db.engine import get_engine
-    from shared.lazy import pending_lazy_modules
-    from shared.row_pages import unbuilt_row_pages
+    from shared.http.row_pages import unbuilt_row_pages
+    from shared.runtime.lazy import pending_lazy_modules
 
     handler(http_api_event("GET", f"/books/{book_id}"), LocalLambdaContext())
     during_init = server_pids(database_url)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from shared.pagination import encode_cursor
+from shared.http.pagination import encode_cursor
 from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient
 from tests.users.helpers import PASSWORD, signed_up_admin

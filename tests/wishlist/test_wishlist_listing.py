@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shared.pagination import encode_cursor, id_cursor
+from shared.http.pagination import encode_cursor, id_cursor
 from tests.support.accounts import Account, make_book
 from tests.support.databases import fetch, run
 from tests.support.lambda_client import LambdaClient

@@ -1,0 +1,26 @@
+"""Every ORM model of the project, imported here so `Base.metadata` (and Alembic) sees every table."""
+
+from shared.db.models.base import Base
+from shared.db.models.book import Book
+from shared.db.models.cart import CartItem
+from shared.db.models.order import IdempotencyKey, Order, OrderItem
+from shared.db.models.outbox import OutboxEvent
+from shared.db.models.prebook import Prebook
+from shared.db.models.search_word import SearchWord
+from shared.db.models.user import RefreshToken, User
+from shared.db.models.wishlist import WishlistItem
+
+__all__ = [
+    "Base",
+    "Book",
+    "CartItem",
+    "IdempotencyKey",
+    "Order",
+    "OrderItem",
+    "OutboxEvent",
+    "Prebook",
+    "RefreshToken",
+    "SearchWord",
+    "User",
+    "WishlistItem",
+]
