@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bookstore.commands.dev",
     "bookstore.commands.events",
     "bookstore.commands.migrate",
+    "bookstore.commands.openapi",
     "bookstore.commands.release_prebooks",
     "bookstore.commands.seed",
 )

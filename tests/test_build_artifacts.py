@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bookstore.openapi import COMMITTED_DOCUMENT
 from bookstore.template import functions, load_template
 from tests.import_allowlist import load_allowlist
 
@@ -89,15 +90,16 @@ def run_like_lambda(
     return completed.stdout.strip().splitlines()[-1]
 
 
-def get_health(function: str) -> str:
-    """Script lines calling `handler` with GET /health as API Gateway sends it; the answer is `answer`."""
+def get_health(function: str, path: str = "/health") -> str:
+    """Script lines calling `handler` with GET `path` as API Gateway sends it; the answer is
+    `answer`."""
     return f"""
 class Context:
     function_name = {function!r}; memory_limit_in_mb = 512; aws_request_id = "smoke"
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:smoke"
-event = {{"version": "2.0", "routeKey": "$default", "rawPath": "/health", "rawQueryString": "",
+event = {{"version": "2.0", "routeKey": "$default", "rawPath": {path!r}, "rawQueryString": "",
     "headers": {{"host": "x"}}, "isBase64Encoded": False,
-    "requestContext": {{"http": {{"method": "GET", "path": "/health", "protocol": "HTTP/1.1",
+    "requestContext": {{"http": {{"method": "GET", "path": {path!r}, "protocol": "HTTP/1.1",
     "sourceIp": "1.1.1.1", "userAgent": "smoke"}}, "requestId": "smoke", "stage": "$default"}}}}
 answer = handler(event, Context())
 """
@@ -143,6 +145,21 @@ print(json.dumps({{"pending": pending_lazy_modules(), "orm": "sqlalchemy.orm" in
     loaded = json.loads(run_like_lambda(build_dir, function, script, {}))
 
     assert loaded == {"pending": [], "orm": True}
+
+
+def test_the_health_function_serves_the_committed_api_document_from_its_build_artifacts(
+    build_dir: Path,
+) -> None:
+    script = f"""
+import json
+from functions.health.app import handler
+{get_health("HealthFunction", "/openapi.json")}
+print(json.dumps(answer))
+"""
+    answer = json.loads(run_like_lambda(build_dir, "HealthFunction", script, {}))
+
+    assert answer["statusCode"] == 200
+    assert answer["body"] == COMMITTED_DOCUMENT.read_text(encoding="utf-8")
 
 
 def test_the_migrations_function_migrates_from_its_build_artifacts_alone(

@@ -154,6 +154,7 @@ def _reload(workers: Mapping[str, FunctionWorker], changed: list[Path]) -> None:
 def _urls(base: str, routes: list[Route], workers: Mapping[str, FunctionWorker]) -> str:
     lines = [f"  {route.route_key:<32} -> {route.function}" for route in routes]
     lines.append("API docs:")
+    lines.append(f"  {base}/docs  (the whole API; its OpenAPI document: {base}/openapi.json)")
     for name, worker in sorted(workers.items()):
         # Each app serves its docs under its service name (shared.http.app.create_app).
         service = worker.function.environment.get("POWERTOOLS_SERVICE_NAME")

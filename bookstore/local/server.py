@@ -10,9 +10,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bookstore.events import http_api_event
+from bookstore.local.api_document import LocalApiDocument
 from bookstore.local.cors import PREFLIGHT_STATUS, CorsRules
 from bookstore.local.routing import Router
 from bookstore.local.workers import FunctionWorker, InvocationError
+from bookstore.openapi import DocumentConflict
 
 _GATEWAY_ERROR = {"message": "Internal Server Error"}
 _NOT_FOUND = {"message": "Not Found"}
@@ -26,6 +28,7 @@ def make_server(
     cors: CorsRules | None = None,
 ) -> ThreadingHTTPServer:
     """`cors`: the HttpApi's CORS rules, None when no origin may call the API from a browser."""
+    api_document = LocalApiDocument(workers)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -41,6 +44,11 @@ def make_server(
                     return
             if url.path == "/" and self.command in ("GET", "HEAD"):
                 self._reply(200, {"content-type": "application/json"}, _index(workers))
+                return
+            # The Health function serves the committed copy of this document in AWS: here it is
+            # merged fresh, so that it shows what the code says now.
+            if url.path == "/openapi.json" and self.command == "GET":
+                self._reply_api_document()
                 return
             match = router.match(self.command, url.path)
             if match is None:
@@ -63,6 +71,18 @@ def make_server(
                 self._reply(502, {"content-type": "application/json"}, json.dumps(_GATEWAY_ERROR))
                 return
             self._reply_lambda(response)
+
+        def _reply_api_document(self) -> None:
+            headers = {"content-type": "application/json"}
+            if cors is not None:
+                headers = cors.response_headers(self.headers.get("origin"), headers)
+            try:
+                body = json.dumps(api_document.merged())
+            except (InvocationError, DocumentConflict) as error:
+                self.log_error("%s", error)
+                self._reply(500, headers, json.dumps({"message": str(error)}))
+                return
+            self._reply(200, headers, body)
 
         def _reply_lambda(self, response: dict[str, Any]) -> None:
             body = response.get("body") or ""
@@ -104,14 +124,15 @@ def make_server(
 
 
 def _index(workers: Mapping[str, FunctionWorker]) -> str:
-    """A local-only front page: every function and where its interactive docs are."""
+    """A local-only front page: the whole API's docs, and every function and where its own are."""
     names = sorted(name.removesuffix("Function").lower() for name in workers)
     return json.dumps(
         {
+            "api": {"docs": "/docs", "openapi": "/openapi.json"},
             "functions": [
                 {"name": name, "docs": f"/{name}/docs", "openapi": f"/{name}/openapi.json"}
                 for name in names
-            ]
+            ],
         }
     )
 

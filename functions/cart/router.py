@@ -30,7 +30,7 @@ async def get_cart(principal: CurrentUser) -> CartPublic:
     "reserved: checkout checks it again.",
     responses=error_responses(401, 404, 409),
 )
-async def set_item(
+async def set_cart_item(
     principal: CurrentUser, book_id: BookId, data: CartItemSet, session: SessionDep
 ) -> CartPublic:
     return await service.set_quantity(
@@ -43,7 +43,9 @@ async def set_item(
     summary="Take a book out of the cart",
     responses=error_responses(401, 404),
 )
-async def remove_item(principal: CurrentUser, book_id: BookId, session: SessionDep) -> CartPublic:
+async def remove_cart_item(
+    principal: CurrentUser, book_id: BookId, session: SessionDep
+) -> CartPublic:
     return await service.remove_item(session, user_id=principal.user_id, book_id=book_id)
 
 

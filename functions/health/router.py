@@ -14,7 +14,7 @@ router = APIRouter(prefix="/health", tags=["health"])
 @router.get(
     "", summary="Liveness: the function answers (no database access)", openapi_extra=NO_DATABASE
 )
-async def liveness() -> HealthPublic:
+async def check_liveness() -> HealthPublic:
     return HealthPublic(version=__version__)
 
 
@@ -23,7 +23,7 @@ async def liveness() -> HealthPublic:
     summary="The database answers, and how fast",
     responses=error_responses(503),
 )
-async def database_health() -> DatabaseHealthPublic:
+async def check_database() -> DatabaseHealthPublic:
     return DatabaseHealthPublic(latency_ms=await service.check_database())
 
 
@@ -32,5 +32,5 @@ async def database_health() -> DatabaseHealthPublic:
     summary="Ready to serve: the database answers and its schema is at the migrations' head",
     responses=error_responses(503),
 )
-async def readiness() -> ReadinessPublic:
+async def check_readiness() -> ReadinessPublic:
     return ReadinessPublic(schema_revision=await service.check_readiness())

@@ -67,7 +67,9 @@ async def login(data: UserLogin, session: SessionDep, response: Response) -> Tok
     "login, and the holder must log in again. An expired token is 401 `AUTH_TOKEN_EXPIRED`.",
     responses=error_responses(401),
 )
-async def refresh(data: RefreshRequest, session: SessionDep, response: Response) -> TokenPair:
+async def refresh_tokens(
+    data: RefreshRequest, session: SessionDep, response: Response
+) -> TokenPair:
     response.headers.update(_NO_STORE)
     return await authentication.refresh(session, refresh_token=data.refresh_token)
 
@@ -85,7 +87,7 @@ async def logout(data: RefreshRequest, session: SessionDep) -> Response:
 
 
 @users_router.get("/me", summary="The caller's account", responses=error_responses(401))
-async def read_me(principal: CurrentUser) -> UserPublic:
+async def get_me(principal: CurrentUser) -> UserPublic:
     return await reads.current_account(principal=principal)
 
 
@@ -118,7 +120,7 @@ async def list_users(principal: AdminUser, params: PageParamsDep) -> Page[UserPu
     "`bookstore create-admin` restores an admin.",
     responses=error_responses(401, 403, 404),
 )
-async def set_role(
+async def set_user_role(
     principal: AdminUser,
     user_id: Annotated[uuid.UUID, Path(description="The user's id")],
     data: UserRoleUpdate,

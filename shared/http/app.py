@@ -1,5 +1,5 @@
-"""Builds each function's FastAPI app the same way: docs under /<name>/, errors, middleware, and
-one reading of request bodies (`shared.http.json_body`)."""
+"""Builds each function's FastAPI app the same way: docs under /<name>/, operation ids, errors,
+middleware, and one reading of request bodies (`shared.http.json_body`)."""
 
 from __future__ import annotations
 
@@ -106,6 +106,14 @@ def _checking_json_bodies(router: APIRouter) -> APIRouter:
     return router
 
 
+def operation_id(route: APIRoute) -> str:
+    """The endpoint's name in camelCase (`place_order` is `placeOrder`): short and readable for
+    generated clients, and unique across the whole API as long as endpoint names are, which
+    the merged document (`bookstore openapi`) checks."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 def create_app(
     name: str, *routers: APIRouter, title: str, description: str = "", version: str = __version__
 ) -> FastAPI:
@@ -117,6 +125,7 @@ def create_app(
         openapi_url=f"/{name}/openapi.json",
         docs_url=f"/{name}/docs",
         redoc_url=None,
+        generate_unique_id_function=operation_id,
         responses=_COMMON_RESPONSES,
         # A body without a Content-Type is read as JSON rather than as bytes.
         strict_content_type=False,
