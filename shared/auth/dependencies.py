@@ -16,7 +16,7 @@ _bearer = HTTPBearer(auto_error=False, description="An access token from POST /a
 
 # Dependencies are `async def` although they never await: FastAPI runs a plain `def` in a worker
 # thread, and under Mangum each invocation ends its event loop's root task, so every request would
-# start a new thread (~1 ms).
+# start a new thread.
 async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:

@@ -1,8 +1,7 @@
 """One engine per process, created on first use, with SQLAlchemy Core only.
 
 The engine is a Core `Engine` over the asyncpg dialect: sessionless reads (`shared.db.reads`) borrow
-its pooled connections without importing the ORM, which costs about a tenth of a bare FastAPI
-cold start. The ORM's `AsyncEngine` and sessions wrap this same engine, and its pool, on first use
+its pooled connections without importing the ORM, which costs cold-start time (bench/RESULTS.md). The ORM's `AsyncEngine` and sessions wrap this same engine, and its pool, on first use
 (`shared.db.transaction`).
 
 A Lambda execution environment serves one request at a time and may be frozen for minutes between

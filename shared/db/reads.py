@@ -1,8 +1,8 @@
 """Hot reads without an ORM session: statements compiled once, run on the pool's driver connection.
 
 A read that maps one statement's row straight to a response gains nothing from a session, an
-identity map or a statement rebuilt per request, and pays for each on every call (about half of a
-warm `GET /books/{id}`, measured in bench/warm_path.py). A `CompiledRead` is written once with
+identity map or a statement rebuilt per request, and pays for each on every call (bench/warm_path.py
+measures it, bench/RESULTS.md has the figures). A `CompiledRead` is written once with
 SQLAlchemy Core (so it shares the tables' columns, `shared.db.tables`, and the domain's expressions) and compiled once
 to PostgreSQL's SQL; `reading()` lends the pooled connection, with the same checkout checks and
 the same failure rules as the engine: a database that cannot serve is `DatabaseUnavailableError`.
@@ -138,7 +138,7 @@ async def _checkout() -> PoolProxiedConnection:
     engine = get_engine()
     if checkout_awaits_nothing(engine):
         # Straight from the pool: the greenlet bridge, which a checkout that may await needs,
-        # cost a warm catalog page more than the rest of its checkout (about a fifth of its SQL).
+        # cost a warm catalog page more than the rest of its checkout.
         try:
             return engine.raw_connection()
         except MissingGreenlet:

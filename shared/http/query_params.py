@@ -31,7 +31,7 @@ def parse_query[Model: BaseModel](model: type[Model], request: Request) -> Model
 
 # `documented_query` leaves this mark on the operation; `document_query_models` replaces it with the
 # parameters when the document is first built. At start-up the JSON Schema would cost each route
-# a few milliseconds of every cold start, for a document most environments never serve.
+# time at every cold start, for a document most environments never serve.
 _QUERY_MODEL_MARK = "x-query-model"
 _QUERY_MODELS: dict[str, type[BaseModel]] = {}
 

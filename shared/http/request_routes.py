@@ -3,8 +3,8 @@
 For every request FastAPI's route handler looks for a body to read, solves the endpoint's
 dependencies, records telemetry data and checks what the endpoint returned against the response
 model. An endpoint that reads its own query (`shared.http.query_params.parse_query`) and writes its own
-JSON (`shared.http.responses`) uses none of that, and on a catalog page it cost about 40 µs, a tenth
-of the query behind it. `RequestRoute` serves such an endpoint by calling it with the request;
+JSON (`shared.http.responses`) uses none of that, which costs a catalog page a share of its
+query's time (bench/RESULTS.md). `RequestRoute` serves such an endpoint by calling it with the request;
 FastAPI still documents it from the decorator (its `response_model`, `openapi_extra`), and its
 errors still reach the app's exception handlers.
 

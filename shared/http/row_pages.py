@@ -1,8 +1,8 @@
 """Pages written as JSON straight from database rows, for the hot lists.
 
 `Page[Item]` builds and validates an `Item` for every row, then walks them all again to write
-JSON. For rows the database has already typed, that validation proves nothing, and on a page of
-20 books it cost a tenth of a millisecond, as much as a fifth of the query behind it. `RowPages`
+JSON. For rows the database has already typed, that validation proves nothing, and it costs a
+catalog page a share of its query's time (bench/RESULTS.md). `RowPages`
 writes the same JSON, byte for byte, from the rows themselves: through a TypedDict that carries
 each of `Item`'s fields with its type and its serializers, so the schema stays written once, on
 the model (which the route keeps as its `response_model` for the OpenAPI document).
@@ -41,7 +41,7 @@ class RowPages[Item: BaseModel]:
     @cached_property
     def _adapter(self) -> TypeAdapter[Any]:
         # Built by the first page (or before a SnapStart snapshot), as a read is compiled by its
-        # first use: two milliseconds that a function's start need not pay.
+        # first use: time a function's start need not pay.
         return TypeAdapter(_RowPage[self._row])  # type: ignore[name-defined]
 
     @property
@@ -56,7 +56,7 @@ class RowPages[Item: BaseModel]:
     ) -> bytes:
         """`shared.http.pagination.split_page` of these rows, as `Page[Item]` writes it."""
         items, next_cursor = split_page(rows, limit, cursor_of)
-        # Rows of one statement share their keys: zipping them in is a fifth cheaper than dict().
+        # Rows of one statement share their keys: zipping them in is cheaper than dict().
         names = tuple(items[0].keys()) if items else ()
         if items and not self._fields.issubset(names):
             # The model would have refused such a row; its JSON would just lack the field.

@@ -39,9 +39,8 @@ def log_request_served(
     ServerErrors is 1 for a 5xx and 0 otherwise (Sum counts errors, Average is the rate; Mangum
     turns exceptions into responses, so Lambda's own Errors metric never sees them); ColdStart is
     on an environment's first request (as the logger counts invocations). Built by hand rather
-    than through a logger and a metrics flush (Powertools' cost about ten times as much, on every
-    request). Metrics are written at
-    any log level; the access fields from INFO.
+    than through a logger and a metrics flush, which cost several times as much on every request
+    (bench/RESULTS.md). Metrics are written at any log level; the access fields from INFO.
     """
     metrics: list[dict[str, str]] = [{"Name": SERVER_ERRORS_METRIC, "Unit": "Count"}]
     now = time.time()

@@ -1,7 +1,7 @@
 """Modules imported on first use instead of at a function's start-up.
 
 A function's first requests are usually reads, which run sessionless on SQLAlchemy Core; its
-writes need the ORM, whose import costs about a tenth of a bare FastAPI cold start. A router
+writes need the ORM, whose import costs cold-start time (bench/RESULTS.md). A router
 names the modules of its write paths with `lazy_import`: the module object exists at once, and
 its code runs on the first attribute access (importlib's `LazyLoader`). Before a SnapStart
 snapshot, `import_lazy_modules()` runs them all, so a restored environment imports nothing.

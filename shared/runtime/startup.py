@@ -2,8 +2,8 @@
 
 Importing a function creates most of the objects its process will ever hold (modules, classes,
 the route table, Pydantic's and SQLAlchemy's schemas) and almost no garbage, yet the collector
-would run hundreds of times meanwhile, its full passes walking everything made so far: about 5 %
-of a cold start (bench/cold_start.py). Afterwards those objects are frozen (`gc.freeze`), so the
+would run hundreds of times meanwhile, its full passes walking everything made so far (bench/RESULTS.md has
+the share of a cold start). Afterwards those objects are frozen (`gc.freeze`), so the
 collections that requests trigger later never walk them again either.
 
 This module imports nothing else: it must come first in a function's `app` module.

@@ -127,12 +127,13 @@ def run_first_run(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        reader.join(timeout=5)
         if isinstance(error, FirstRunError):
             tail = "\n".join(result.output[-40:])
             raise FirstRunError(f"{error}; its output:\n{tail}") from None
         raise
-    reader.join(timeout=5)
+    finally:
+        reader.join(timeout=5)
+        process.stdout.close()
     return result
 
 
