@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 from pydantic import Field
 
 from functions.books import service
@@ -14,12 +15,9 @@ from shared.db.request_session import SessionDep
 from shared.domain.money import MoneyIn
 from shared.errors import InvalidInputError, error_responses
 from shared.http.pagination import Page, PageParams
-from shared.http.query_params import documented_query, parse_query
-from shared.http.request_routes import RequestRoute
-from shared.http.responses import json_response, model_response
+from shared.http.query_params import QueryModel
 
-# RequestRoute: `GET /books` reads its query and writes its page itself (shared.http.request_routes).
-router = APIRouter(prefix="/books", tags=["books"], route_class=RequestRoute)
+router = APIRouter(prefix="/books", tags=["books"])
 
 
 class CatalogQuery(PageParams):
@@ -70,26 +68,19 @@ class CatalogQuery(PageParams):
         )
 
 
-@router.get(
-    "",
-    summary="Browse and search the catalog",
-    response_model=Page[BookPublic],
-    openapi_extra=documented_query(CatalogQuery),
-)
-async def list_books(request: Request) -> Response:
-    query = parse_query(CatalogQuery, request)
-    page = await service.list_books(
+CatalogQueryDep = Annotated[CatalogQuery, Depends(QueryModel(CatalogQuery))]
+
+
+@router.get("", summary="Browse and search the catalog")
+async def list_books(query: CatalogQueryDep) -> Page[BookPublic]:
+    return await service.list_books(
         filters=query.filters(), sort=query.sort, limit=query.limit, cursor=query.cursor
     )
-    return json_response(page)
 
 
-@router.get(
-    "/{book_id}", summary="One book", response_model=BookPublic, responses=error_responses(404)
-)
-async def get_book(book_id: uuid.UUID) -> Response:
-    # The hot read: no session, and the model serialized once rather than checked again.
-    return model_response(await service.get_book(book_id=book_id))
+@router.get("/{book_id}", summary="One book", responses=error_responses(404))
+async def get_book(book_id: uuid.UUID) -> BookPublic:
+    return await service.get_book(book_id=book_id)
 
 
 @router.post(

@@ -15,13 +15,12 @@ from shared.db.integrity import constraint_errors
 from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.domain.errors import BookNotFoundError
-from shared.http.row_pages import RowPages
+from shared.http.pagination import Page, page_of_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 _ISBN_TAKEN = {repository.ISBN_UNIQUE_INDEX: BookIsbnExistsError}
-_PAGES = RowPages(BookPublic)
 
 
 def _public(row: Mapping[Any, Any]) -> BookPublic:
@@ -30,8 +29,7 @@ def _public(row: Mapping[Any, Any]) -> BookPublic:
 
 async def list_books(
     *, filters: CatalogFilters, sort: SortName | None, limit: int, cursor: str | None
-) -> bytes:
-    """The page, as the JSON of a `Page[BookPublic]`."""
+) -> Page[BookPublic]:
     order = sort_order(sort, filters.searching)
     # A cursor of another order or list is refused before a connection is taken.
     after = None if cursor is None else order.after_values(cursor)
@@ -42,7 +40,7 @@ async def list_books(
         rows = await repository.list_books(
             reader, filters=filters, order=order, after=after, limit=limit, today=today()
         )
-    return _PAGES.json(rows, limit, order.cursor_of)
+    return page_of_rows(Page[BookPublic], rows, limit, order.cursor_of)
 
 
 async def get_book(*, book_id: uuid.UUID) -> BookPublic:

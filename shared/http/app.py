@@ -44,12 +44,17 @@ _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 
 class _FunctionApp(FastAPI):
+    # The routers `create_app` included: their routes, as declared, for the document.
+    routers: tuple[APIRouter, ...] = ()
+
     def openapi(self) -> dict[str, Any]:
         # The 415, 422 and 503 belong only on operations with a body, with inputs, or that touch
         # the database, which app-wide `responses=` cannot single out.
         if self.openapi_schema is None:
             openapi = super().openapi()
-            document_query_models(openapi)
+            document_query_models(
+                [route for router in self.routers for route in router.routes], openapi
+            )
             document_unsupported_media_type(openapi)
             document_validation_errors(openapi)
             document_database_unavailable(openapi)
@@ -133,6 +138,7 @@ def create_app(
     )
     for router in routers:
         app.include_router(_checking_json_bodies(router))
+    app.routers = routers
     install_error_handlers(app)
     app.add_middleware(EdgeMiddleware)
     return app

@@ -10,15 +10,16 @@ tenth of its SQL. Each concern is still its own function (`request_id_of`, `refu
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import AppError, ServiceUnavailableError, validation_error_body
 from shared.http.input_guard import refused_input
-from shared.http.responses import send_json
 from shared.observability.log import logger
 from shared.observability.metrics import log_request_served
 from shared.runtime.deadline import seconds_left
@@ -79,7 +80,7 @@ class EdgeMiddleware:
 
         refusal = refused_input(scope)
         if refusal is not None:
-            await send_json(send_with_request_id, 422, validation_error_body([refusal]))
+            await _send_json(send_with_request_id, 422, validation_error_body([refusal]))
             return
         left = seconds_left()
         budget = asyncio.timeout(None if left is None else max(left, 0))
@@ -99,12 +100,34 @@ class EdgeMiddleware:
 
 async def _answer_for_the_app(send: Send, *, out_of_time: bool) -> None:
     if out_of_time:
-        await send_json(send, _OUT_OF_TIME.status_code, _OUT_OF_TIME.body(), _OUT_OF_TIME.headers)
+        await _send_json(send, _OUT_OF_TIME.status_code, _OUT_OF_TIME.body(), _OUT_OF_TIME.headers)
     else:
-        await send_json(send, _INTERNAL_ERROR.status_code, _INTERNAL_ERROR.body())
+        await _send_json(send, _INTERNAL_ERROR.status_code, _INTERNAL_ERROR.body())
 
 
 _INTERNAL_ERROR = AppError()
 _OUT_OF_TIME = ServiceUnavailableError(
     "The request ran out of time, try again shortly", code="SERVICE_UNAVAILABLE"
 )
+
+
+async def _send_json(
+    send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
+    """A JSON answer on the bare ASGI `send`: the middleware answers where no route does."""
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *(
+                    (name.lower().encode(), value.encode())
+                    for name, value in (headers or {}).items()
+                ),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

@@ -20,11 +20,12 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends
 from pydantic import BaseModel, Field
 
 from shared.auth.signing_key import signing_key
 from shared.errors import AppError
+from shared.http.query_params import QueryModel
 from shared.settings import get_settings
 
 DEFAULT_LIMIT = 20
@@ -61,9 +62,8 @@ class Page[T](BaseModel):
 
 
 class PageParams(BaseModel):
-    """`limit` and `cursor`, the query of every list, as a query model (`PageParamsDep`). FastAPI
-    still reads a query model's fields one by one on every request; a hot list with many filters
-    extends this model and reads it with `shared.http.query_params.parse_query` instead."""
+    """`limit` and `cursor`, the query of every list (`PageParamsDep`); a list with filters extends
+    it into one model of its own, read the same way (`shared.http.query_params.QueryModel`)."""
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size")
     cursor: str | None = Field(
@@ -91,7 +91,7 @@ class PageParams(BaseModel):
             raise InvalidCursorError from None
 
 
-PageParamsDep = Annotated[PageParams, Query()]
+PageParamsDep = Annotated[PageParams, Depends(QueryModel(PageParams))]
 
 
 # UTF-8 rather than \u escapes: a title of non-Latin letters makes a cursor half as long. One

@@ -1,21 +1,26 @@
-"""A route's query string validated as one Pydantic model, in one call, for hot list routes.
+"""A route's query string as one Pydantic model, validated in one call: how every route takes its
+query. FastAPI would read a query model's fields one by one and inspect each one's annotation on
+every request (bench/ways_bench.py measures the difference; bench/RESULTS.md has it).
 
-FastAPI reads declared query parameters one by one on every request and inspects each one's
-annotation each time (about half a millisecond for the ten of `GET /books`, more than its SQL
-takes). A route that takes `Request` instead and calls `parse_query` validates the same model in
-one Pydantic call, with the same errors (`loc` starting with "query"), and documents the same
-parameters with `openapi_extra=documented_query(Model)`.
+    CatalogQueryDep = Annotated[CatalogQuery, Depends(QueryModel(CatalogQuery))]
 
-Scalar fields only: a repeated parameter gives its last value, as FastAPI does for scalars.
+    async def list_books(query: CatalogQueryDep) -> Page[BookPublic]: ...
+
+The values and the 422s are FastAPI's own (`loc` starting with "query"), and the app's document
+lists the model's fields as the operation's query parameters, as FastAPI documents a query model
+(`document_query_models`, run when the document is first built). Scalar fields only: a repeated
+parameter gives its last value, as FastAPI does for scalars.
 """
 
-from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
+from starlette.routing import BaseRoute
 
 
 def parse_query[Model: BaseModel](model: type[Model], request: Request) -> Model:
@@ -29,27 +34,41 @@ def parse_query[Model: BaseModel](model: type[Model], request: Request) -> Model
         ) from None
 
 
-# `documented_query` leaves this mark on the operation; `document_query_models` replaces it with the
-# parameters when the document is first built. At start-up the JSON Schema would cost each route
-# time at every cold start, for a document most environments never serve.
-_QUERY_MODEL_MARK = "x-query-model"
-_QUERY_MODELS: dict[str, type[BaseModel]] = {}
+class QueryModel[Model: BaseModel]:
+    """The dependency that reads `model` from the query string (`Depends(QueryModel(Model))`)."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+
+    # Evaluated annotations (no `from __future__ import annotations` in this module): FastAPI
+    # resolves a string annotation through the callable's globals, which an instance has not.
+    async def __call__(self, request: Request) -> Model:
+        return parse_query(self.model, request)
 
 
-def documented_query(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` documenting `model`'s fields as the operation's query parameters."""
-    key = f"{model.__module__}.{model.__qualname__}"
-    _QUERY_MODELS[key] = model
-    return {_QUERY_MODEL_MARK: key}
-
-
-def document_query_models(openapi: dict[str, Any]) -> None:
-    """Each operation marked by `documented_query` gets its model's parameters."""
-    for path_item in openapi.get("paths", {}).values():
-        for operation in path_item.values():
-            key = operation.pop(_QUERY_MODEL_MARK, None)
-            if key is not None:
-                operation["parameters"] = query_parameters(_QUERY_MODELS[key])
+def document_query_models(routes: Iterable[BaseRoute], openapi: dict[str, Any]) -> None:
+    """Each operation whose route reads a `QueryModel` gets the model's fields as parameters.
+    Their schemas are built here, with the document, rather than at start-up: most environments
+    never serve the document."""
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        models = [
+            dependency.call.model
+            for dependency in route.dependant.dependencies
+            if isinstance(dependency.call, QueryModel)
+        ]
+        if not models:
+            continue
+        path_item = openapi.get("paths", {}).get(route.path_format, {})
+        for method in route.methods or ():
+            operation = path_item.get(method.lower())
+            if operation is not None:
+                declared = operation.get("parameters", [])
+                operation["parameters"] = [
+                    *declared,
+                    *(parameter for model in models for parameter in query_parameters(model)),
+                ]
 
 
 def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:

@@ -243,7 +243,6 @@ def test_unknown_query_parameters_are_ignored(
 def test_a_page_is_written_byte_for_byte_as_its_books_read_one_by_one(
     client: LambdaClient, catalog: list[dict[str, Any]], query: dict[str, str]
 ) -> None:
-    # Pages are written straight from their rows (shared.http.row_pages), a single book from its model.
     listing = client.get("/books", query={**query, "limit": "100"})
     listed = [book["id"] for book in listing.json()["items"]]
     assert listed, "the query must list books"

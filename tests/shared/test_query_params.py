@@ -1,4 +1,4 @@
-"""A query model read by `parse_query` answers and is documented exactly as FastAPI's own query
+"""A query model read by `QueryModel` answers and is documented exactly as FastAPI's own query
 model would be: the same values, the same 422 bodies, the same OpenAPI parameters."""
 
 from __future__ import annotations
@@ -7,14 +7,14 @@ import json
 from typing import Annotated, Any
 
 import pytest
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.books.router import CatalogQuery
 from shared.http.app import NO_DATABASE, create_app
 from shared.http.pagination import PageParams
-from shared.http.query_params import documented_query, parse_query, query_parameters
+from shared.http.query_params import QueryModel, query_parameters
 from shared.runtime.handler import create_handler
 
 declared = APIRouter(prefix="/declared")
@@ -26,9 +26,11 @@ async def declared_catalog(query: Annotated[CatalogQuery, Query()]) -> dict[str,
     return query.model_dump(mode="json")
 
 
-@parsed.get("/catalog", openapi_extra={**NO_DATABASE, **documented_query(CatalogQuery)})
-async def parsed_catalog(request: Request) -> dict[str, Any]:
-    return parse_query(CatalogQuery, request).model_dump(mode="json")
+@parsed.get("/catalog", openapi_extra=NO_DATABASE)
+async def parsed_catalog(
+    query: Annotated[CatalogQuery, Depends(QueryModel(CatalogQuery))],
+) -> dict[str, Any]:
+    return query.model_dump(mode="json")
 
 
 @declared.get("/page", openapi_extra=NO_DATABASE)
@@ -36,9 +38,11 @@ async def declared_page(query: Annotated[PageParams, Query()]) -> dict[str, Any]
     return query.model_dump(mode="json")
 
 
-@parsed.get("/page", openapi_extra={**NO_DATABASE, **documented_query(PageParams)})
-async def parsed_page(request: Request) -> dict[str, Any]:
-    return parse_query(PageParams, request).model_dump(mode="json")
+@parsed.get("/page", openapi_extra=NO_DATABASE)
+async def parsed_page(
+    query: Annotated[PageParams, Depends(QueryModel(PageParams))],
+) -> dict[str, Any]:
+    return query.model_dump(mode="json")
 
 
 app = create_app("probe", declared, parsed, title="Query models")
