@@ -10,9 +10,10 @@ errors that shared domain rules raise live in `shared/domain/errors.py`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
 from shared.http.schema_fields import not_nullable
@@ -100,20 +101,38 @@ class ServiceUnavailableError(AppError):
 
 
 class InvalidInputError(AppError):
-    """A 422 from a rule Pydantic cannot express (one field compared with another, a field needed
-    only in some cases). Rendered exactly like Pydantic's own errors, so clients parse one shape."""
+    """A 422, the one way input is refused: from a rule Pydantic cannot express (one field
+    compared with another, a field needed only in some cases), and Pydantic's and FastAPI's own
+    validation errors (`InvalidInputError.of`), all in Pydantic's error shape (`loc` starts with
+    body, query, path or header), so clients parse one shape."""
 
     status_code = 422
     default_code = "VALIDATION_ERROR"
 
     def __init__(
-        self, location: Sequence[str], message: str, *, error_type: str = "value_error"
+        self, location: Sequence[str | int], message: str, *, error_type: str = "value_error"
     ) -> None:
         super().__init__(message)
-        self.errors = [{"type": error_type, "loc": list(location), "msg": message}]
+        self.errors: list[dict[str, Any]] = [
+            {"type": error_type, "loc": list(location), "msg": message}
+        ]
+
+    @classmethod
+    def of(cls, errors: Sequence[Mapping[str, Any]]) -> InvalidInputError:
+        """Pydantic-style errors, without what could echo a secret (the rejected input) or point
+        at docs we do not own (the url), and with every value made JSON."""
+        first = errors[0] if errors else {"loc": (), "msg": "Invalid input"}
+        refusal = cls(first.get("loc", ()), str(first.get("msg", "Invalid input")))
+        refusal.errors = jsonable_encoder(
+            [{key: value for key, value in item.items() if key not in _HIDDEN} for item in errors]
+        )
+        return refusal
 
     def body(self) -> dict[str, Any]:
         return validation_error_body(self.errors)
+
+
+_HIDDEN = frozenset({"input", "url"})
 
 
 def validation_error_body(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:

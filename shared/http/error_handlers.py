@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from shared.db.faults import DatabaseUnavailableError, unavailable_reason
-from shared.errors import AppError, ServiceUnavailableError, validation_error_body
+from shared.errors import AppError, InvalidInputError, ServiceUnavailableError
 from shared.http.json_body import undecodable_body_error
 from shared.observability.log import logger
 
@@ -25,8 +24,6 @@ _HTTP_CODES = {
     413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
 }
-# Validation error keys that could echo secrets (a rejected password) or point at docs we don't own.
-_HIDDEN_ERROR_KEYS = {"input", "url"}
 _DATABASE_UNAVAILABLE = ServiceUnavailableError()
 _INTERNAL_ERROR = AppError()
 
@@ -50,17 +47,13 @@ async def _app_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = [
-        {key: value for key, value in item.items() if key not in _HIDDEN_ERROR_KEYS}
-        for item in error.errors()
-    ]
-    return JSONResponse(validation_error_body(jsonable_encoder(errors)), status_code=422)
+    return render(InvalidInputError.of(error.errors()))
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     if (invalid_body := undecodable_body_error(error)) is not None:
-        return await _validation_error(request, invalid_body)
+        return render(invalid_body)
     code = _HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
     detail = error.detail if isinstance(error.detail, str) else str(error.detail)
     headers = dict(error.headers or {})

@@ -15,12 +15,11 @@ from collections import deque
 from typing import Any
 
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.params import Form
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
-from shared.errors import AppError
+from shared.errors import AppError, InvalidInputError
 from shared.http.input_guard import text_error, text_refusal
 
 JSON_BODY_RULE = (
@@ -64,7 +63,7 @@ async def require_json_content_type(request: Request) -> None:
         raise UnsupportedMediaTypeError()
     # FastAPI decoded the body already: this is its cached result, not a second decoding.
     if (error := _unstorable_text(await request.json())) is not None:
-        raise RequestValidationError([error])
+        raise InvalidInputError.of([error])
 
 
 def _unstorable_text(document: Any) -> dict[str, Any] | None:
@@ -96,7 +95,7 @@ def _reads_json_body(request: Request) -> bool:
     )
 
 
-def undecodable_body_error(error: HTTPException) -> RequestValidationError | None:
+def undecodable_body_error(error: HTTPException) -> InvalidInputError | None:
     """The 422 for FastAPI's 400 on a body that `json.loads` raised on with something other than
     a JSONDecodeError; None for every other HTTPException, which keeps its own status."""
     cause = error.__cause__
@@ -113,7 +112,7 @@ def undecodable_body_error(error: HTTPException) -> RequestValidationError | Non
         reason = "The body is not valid UTF-8"
     elif isinstance(cause, RecursionError):
         reason = "The body is nested too deeply"
-    return RequestValidationError(
+    return InvalidInputError.of(
         [
             {
                 "type": "json_invalid",

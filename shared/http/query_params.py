@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 from starlette.routing import BaseRoute
+
+from shared.errors import InvalidInputError
 
 
 def parse_query[Model: BaseModel](model: type[Model], request: Request) -> Model:
@@ -28,7 +29,7 @@ def parse_query[Model: BaseModel](model: type[Model], request: Request) -> Model
         # one faster than any other mapping.
         return model.model_validate(dict(request.query_params))
     except ValidationError as error:
-        raise RequestValidationError(
+        raise InvalidInputError.of(
             [{**e, "loc": ("query", *e["loc"])} for e in error.errors(include_url=False)]
         ) from None
 
