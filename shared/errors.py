@@ -135,6 +135,24 @@ class InvalidInputError(AppError):
 _HIDDEN = frozenset({"input", "url"})
 
 
+class InvalidCursorError(AppError):
+    """A list's `cursor` this server did not write for that list (`shared.http.pagination`)."""
+
+    status_code = 422
+    default_code = "VALIDATION_ERROR"
+
+    def __init__(self) -> None:
+        super().__init__("Invalid cursor", field="cursor")
+
+
+class UnsupportedMediaTypeError(AppError):
+    """A body sent as something else than JSON (`shared.http.json_body`)."""
+
+    status_code = 415
+    default_code = "UNSUPPORTED_MEDIA_TYPE"
+    default_detail = "The request body must be sent as Content-Type: application/json"
+
+
 def validation_error_body(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The 422 body for a list of Pydantic-style errors (`loc` starts with body/query/path/header)."""
     body: dict[str, Any] = {"detail": list(errors), "code": "VALIDATION_ERROR"}

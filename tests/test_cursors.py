@@ -13,7 +13,8 @@ from functions.books.app import handler as books_handler
 from functions.users.app import handler as users_handler
 from functions.wishlist.app import handler as wishlist_handler
 from shared.auth.tokens import create_access_token
-from shared.http.pagination import InvalidCursorError, decode_cursor, encode_cursor, id_cursor
+from shared.errors import InvalidCursorError
+from shared.http.pagination import decode_cursor, encode_cursor, id_cursor
 from shared.settings import get_settings
 from tests.support.accounts import Account
 from tests.support.databases import point_settings_at

@@ -30,7 +30,8 @@ from sqlalchemy import (
 from functions.books import search
 from shared.db.tables.books import books, release_asc_key, release_desc_key
 from shared.domain.availability import TODAY, available, released
-from shared.http.pagination import InvalidCursorError, decode_cursor, encode_cursor
+from shared.errors import InvalidCursorError
+from shared.http.pagination import decode_cursor, encode_cursor
 
 # What a key of a real row can be: the title column's length, numeric(10, 2) as the API writes
 # prices, and the highest score `search.relevance` gives (its classes plus a rank below one).

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.http.pagination import InvalidCursorError, decode_cursor, encode_cursor
+from shared.errors import InvalidCursorError
+from shared.http.pagination import decode_cursor, encode_cursor
 
 
 @dataclass(frozen=True, slots=True)

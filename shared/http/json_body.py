@@ -19,7 +19,7 @@ from fastapi.params import Form
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
-from shared.errors import AppError, InvalidInputError
+from shared.errors import InvalidInputError, UnsupportedMediaTypeError
 from shared.http.input_guard import text_error, text_refusal
 
 JSON_BODY_RULE = (
@@ -35,12 +35,6 @@ UNSUPPORTED_MEDIA_TYPE_RESPONSE: dict[str, Any] = {
 }
 # FastAPI's detail for any body-reading failure other than a JSONDecodeError.
 _FASTAPI_BODY_PARSE_DETAIL = "There was an error parsing the body"
-
-
-class UnsupportedMediaTypeError(AppError):
-    status_code = 415
-    default_code = "UNSUPPORTED_MEDIA_TYPE"
-    default_detail = "The request body must be sent as Content-Type: application/json"
 
 
 def is_json_media_type(content_type: str) -> bool:

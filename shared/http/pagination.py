@@ -24,7 +24,7 @@ from fastapi import Depends
 from pydantic import BaseModel, Field
 
 from shared.auth.signing_key import signing_key
-from shared.errors import AppError
+from shared.errors import InvalidCursorError
 from shared.http.query_params import QueryModel
 from shared.settings import get_settings
 
@@ -44,14 +44,6 @@ CURSOR_RULE = (
     "Cursors are signed by the server: any other value, even one of this shape, is refused with "
     "422 `VALIDATION_ERROR`, `field` `cursor`."
 )
-
-
-class InvalidCursorError(AppError):
-    status_code = 422
-    default_code = "VALIDATION_ERROR"
-
-    def __init__(self) -> None:
-        super().__init__("Invalid cursor", field="cursor")
 
 
 class Page[T](BaseModel):
