@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import boto3
 import pytest
@@ -11,7 +12,8 @@ from sqlalchemy.engine import make_url
 
 from bookstore.template import functions, http_routes, load_template
 from functions.health.app import handler
-from shared.db.engine import connect_args
+from shared.db import reads
+from shared.db.engine import checkout_awaits_nothing, connect_args, get_engine
 from shared.settings import DEFAULT_SECRET_KEY, Settings
 from tests.support.databases import bookstore_sessions, drop_bookstore_sessions, point_settings_at
 from tests.support.lambda_client import LambdaClient
@@ -24,7 +26,8 @@ def test_twenty_warm_invocations_reuse_one_server_connection(
     database_url: str, monkeypatch: pytest.MonkeyPatch, pinged: bool
 ) -> None:
     if pinged:
-        # Every checkout is due the idle ping: a connection that answers it must be kept.
+        # Every checkout is due the idle ping, and goes through the greenlet bridge to send it:
+        # a connection that answers it must be kept.
         monkeypatch.setenv("DB_IDLE_REVALIDATE_SECONDS", "0")
     point_settings_at(database_url, monkeypatch)
     assert client.get("/health/db").status_code == 200
@@ -35,6 +38,22 @@ def test_twenty_warm_invocations_reuse_one_server_connection(
     assert statuses == {200}
     assert len(first) == 1
     assert bookstore_sessions(database_url) == first
+    assert checkout_awaits_nothing(get_engine()) is not pinged
+
+
+def test_a_warm_read_takes_its_pooled_connection_without_the_greenlet_bridge(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_settings_at(database_url, monkeypatch)
+    assert not checkout_awaits_nothing(get_engine()), "nothing is pooled yet: it must connect"
+    assert client.get("/health/db").status_code == 200
+    assert checkout_awaits_nothing(get_engine())
+
+    async def no_bridge(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a warm checkout went through the greenlet bridge")
+
+    monkeypatch.setattr(reads, "greenlet_spawn", no_bridge)
+    assert client.get("/health/db").status_code == 200
 
 
 def test_a_connection_the_server_dropped_while_idle_is_replaced_transparently(

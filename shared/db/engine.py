@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import select
 import time
+import weakref
 from typing import Any
 
 import asyncpg
@@ -21,6 +22,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Dialect, Engine, ExceptionContext
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.util import await_, greenlet_spawn
+from sqlalchemy.util.concurrency import in_greenlet
 
 from shared.db.faults import (
     DatabaseUnavailableError,
@@ -84,6 +86,11 @@ def _connect_within_budget(engine: Engine, settings: Settings) -> None:
     def _connect(
         dialect: Dialect, record: ConnectionPoolEntry, cargs: list[Any], cparams: dict[str, Any]
     ) -> Any:
+        if not in_greenlet():
+            # A checkout tried without the greenlet bridge (`checkout_awaits_nothing`) must
+            # connect after all: refused before the driver's coroutine exists, which would be
+            # left never awaited, so that the caller retries through the bridge.
+            raise exc.MissingGreenlet("connecting awaits the driver: check out through the bridge")
         try:
             return _log_in(dialect, cargs, cparams, settings)
         except Exception as error:
@@ -167,23 +174,24 @@ def _check_connections_at_checkout(engine: Engine, settings: Settings) -> None:
     ping gets a short timeout of its own, taken from the time the invocation has left.
     """
     pool = engine.pool
-    revalidate_after = settings.db_idle_revalidate_seconds
+    waiting = _WAITING[engine] = _WaitingConnections(settings.db_idle_revalidate_seconds)
 
     @event.listens_for(pool, "checkin")
     def _mark_idle(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
+        waiting.records.add(record)
 
     @event.listens_for(pool, "checkout")
     def _check(
         dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
     ) -> None:
+        waiting.records.discard(record)
         driver = dbapi_connection.driver_connection
         if _closed_by_server(driver):
             driver.terminate()
             # The pool discards this connection and checks out a fresh one.
             raise exc.DisconnectionError("the server closed this idle connection")
-        idle_since = record.info.get(_IDLE_SINCE)
-        if idle_since is None or time.monotonic() - idle_since < revalidate_after:
+        if not waiting.due_a_ping(record, time.monotonic()):
             return
         try:
             # Simple-query protocol, outside a transaction: safe behind a transaction pooler. A
@@ -192,6 +200,37 @@ def _check_connections_at_checkout(engine: Engine, settings: Settings) -> None:
         except Exception as error:
             driver.terminate()
             raise exc.DisconnectionError("the idle connection did not answer") from error
+
+
+class _WaitingConnections:
+    """The connections now waiting in the pool, as its checkin and checkout listeners see them
+    (the pool's own queue is private), and when one is due the idle ping."""
+
+    def __init__(self, revalidate_after: float) -> None:
+        self.records: set[ConnectionPoolEntry] = set()
+        self._revalidate_after = revalidate_after
+
+    def due_a_ping(self, record: ConnectionPoolEntry, now: float) -> bool:
+        idle_since = record.info.get(_IDLE_SINCE)
+        return idle_since is not None and now - idle_since >= self._revalidate_after
+
+    def none_due_a_ping(self) -> bool:
+        now = time.monotonic()
+        return not any(self.due_a_ping(record, now) for record in self.records)
+
+
+_WAITING: weakref.WeakKeyDictionary[Engine, _WaitingConnections] = weakref.WeakKeyDictionary()
+
+
+def checkout_awaits_nothing(engine: Engine) -> bool:
+    """Whether checking a connection out of `engine`'s pool can be done without the greenlet
+    bridge: one is waiting, and none waiting is due the idle ping, so the checkout awaits
+    nothing. Unless the one waiting must be replaced (the server closed it, or the pool was
+    invalidated since): the checkout then raises `sqlalchemy.exc.MissingGreenlet` as it starts to
+    connect, which only the bridge can do."""
+    waiting = _WAITING.get(engine)
+    pooled: int = engine.pool.checkedin()  # type: ignore[attr-defined]
+    return waiting is not None and pooled > 0 and waiting.none_due_a_ping()
 
 
 def _closed_by_server(driver: Any) -> bool:
