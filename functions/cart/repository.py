@@ -7,34 +7,32 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.db.reads import CompiledRead, Reader
 from shared.db.tables.books import books
 from shared.db.tables.cart import cart_items
+from shared.domain.cart import cart_lines
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 USER_FOREIGN_KEY = "fk_cart_items_user_id_users"
 
-# The user's lines with each book's current title and price, oldest line first. Lines of a book
-# deleted from the catalog are left out: they can no longer be bought.
+# The user's lines with each book's current title and price.
 CART_LINES = CompiledRead(
-    select(
+    cart_lines(
+        bindparam("user_id"),
         cart_items.c.book_id,
         books.c.title,
         books.c.price.label("unit_price"),
         cart_items.c.quantity,
     )
-    .join(books, books.c.id == cart_items.c.book_id)
-    .where(cart_items.c.user_id == bindparam("user_id"), books.c.deleted_at.is_(None))
-    .order_by(cart_items.c.added_at, cart_items.c.book_id)
 )
 
 
-async def cart_lines(reader: Reader, *, user_id: uuid.UUID) -> Sequence[Mapping[str, Any]]:
+async def lines(reader: Reader, *, user_id: uuid.UUID) -> Sequence[Mapping[str, Any]]:
     return await reader.fetch(CART_LINES, user_id=user_id)
 
 

@@ -34,7 +34,7 @@ async def get_cart(*, user_id: uuid.UUID) -> CartPublic:
 
 
 async def _read_cart(reader: Reader, *, user_id: uuid.UUID) -> CartPublic:
-    return _cart(await repository.cart_lines(reader, user_id=user_id))
+    return _cart(await repository.lines(reader, user_id=user_id))
 
 
 async def _cart_after_change(session: AsyncSession, *, user_id: uuid.UUID) -> CartPublic:

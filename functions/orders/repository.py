@@ -7,13 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Uuid, any_, bindparam, delete, or_, select, text, update
+from sqlalchemy import Uuid, any_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from functions.orders.reads import ORDER_BY_ID, snapshots
-from shared.db.models import Book, CartItem, IdempotencyKey, Order
+from shared.db.models import IdempotencyKey
 from shared.db.reads import session_reader
-from shared.db.tables.orders import OrderStatus
+from shared.db.tables.books import books
+from shared.db.tables.cart import cart_items
+from shared.db.tables.orders import OrderStatus, idempotency_keys, order_items, orders
+from shared.domain.cart import cart_lines
 from shared.domain.checkout import LineRequest
 from shared.domain.orders import OrderSnapshot
 
@@ -23,21 +26,18 @@ if TYPE_CHECKING:
 USER_FOREIGN_KEY = "fk_orders_user_id_users"
 IDEMPOTENCY_PRIMARY_KEY = "pk_idempotency_keys"
 
-_RETURN_STOCK = text(
-    "UPDATE books SET stock = books.stock + order_items.quantity, updated_at = now() "
-    "FROM order_items WHERE order_items.order_id = :order_id AND books.id = order_items.book_id"
+_RETURN_STOCK = (
+    update(books)
+    .where(order_items.c.order_id == bindparam("order_id"), books.c.id == order_items.c.book_id)
+    .values(stock=books.c.stock + order_items.c.quantity, updated_at=func.now())
 )
 
 
 async def lock_cart(session: AsyncSession, *, user_id: uuid.UUID) -> list[LineRequest]:
     """The user's cart lines of books still in the catalog, oldest first, row-locked: a second
     checkout of the same cart waits here, then finds the lines gone."""
-    statement = (
-        select(CartItem.book_id, CartItem.quantity)
-        .join(Book, Book.id == CartItem.book_id)
-        .where(CartItem.user_id == user_id, Book.deleted_at.is_(None))
-        .order_by(CartItem.added_at, CartItem.book_id)
-        .with_for_update(of=CartItem)
+    statement = cart_lines(user_id, cart_items.c.book_id, cart_items.c.quantity).with_for_update(
+        of=cart_items
     )
     connection = await session.connection()
     rows = (await connection.execute(statement)).all()
@@ -49,12 +49,12 @@ async def remove_checked_out_lines(
 ) -> None:
     """Removes the lines that were ordered, and those of books no longer in the catalog; a line
     put in the cart while the checkout ran stays for the next one."""
-    statement = delete(CartItem).where(
-        CartItem.user_id == user_id,
-        Book.id == CartItem.book_id,
+    statement = delete(cart_items).where(
+        cart_items.c.user_id == user_id,
+        books.c.id == cart_items.c.book_id,
         or_(
-            CartItem.book_id == any_(bindparam("ordered", type_=ARRAY(Uuid()))),
-            Book.deleted_at.is_not(None),
+            cart_items.c.book_id == any_(bindparam("ordered", type_=ARRAY(Uuid()))),
+            books.c.deleted_at.is_not(None),
         ),
     )
     connection = await session.connection()
@@ -80,9 +80,9 @@ async def remember_idempotency_key(session: AsyncSession, *, record: Idempotency
 async def delete_idempotency_keys_before(session: AsyncSession, *, cutoff: datetime) -> int:
     connection = await session.connection()
     result = await connection.execute(
-        delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff)
+        delete(idempotency_keys).where(idempotency_keys.c.created_at < cutoff)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(result.rowcount or 0)
 
 
 async def lock_order_status(
@@ -90,9 +90,9 @@ async def lock_order_status(
 ) -> OrderStatus | None:
     """The order's status, row-locked until the transaction ends: concurrent changes of one order
     queue up, and each sees the status the previous one left."""
-    statement = select(Order.status).where(Order.id == order_id).with_for_update()
+    statement = select(orders.c.status).where(orders.c.id == order_id).with_for_update()
     if owner is not None:
-        statement = statement.where(Order.user_id == owner)
+        statement = statement.where(orders.c.user_id == owner)
     connection = await session.connection()
     status: OrderStatus | None = (await connection.execute(statement)).scalar_one_or_none()
     return status
@@ -102,7 +102,7 @@ async def set_status(
     session: AsyncSession, *, order_id: uuid.UUID, status: OrderStatus
 ) -> OrderSnapshot:
     statement = (
-        update(Order).where(Order.id == order_id).values(status=status, updated_at=text("now()"))
+        update(orders).where(orders.c.id == order_id).values(status=status, updated_at=func.now())
     )
     connection = await session.connection()
     await connection.execute(statement)
@@ -116,9 +116,9 @@ async def return_stock(session: AsyncSession, *, order: OrderSnapshot) -> None:
     connection = await session.connection()
     book_ids = sorted(line.book_id for line in order.items)
     await connection.execute(
-        select(Book.id)
-        .where(Book.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
-        .order_by(Book.id)
+        select(books.c.id)
+        .where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
+        .order_by(books.c.id)
         .with_for_update(),
         {"book_ids": book_ids},
     )

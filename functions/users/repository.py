@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 
 from shared.auth.roles import Role
 from shared.db.ids import new_id
 from shared.db.models import RefreshToken, User
+from shared.db.tables.users import refresh_tokens
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,32 +65,30 @@ def add_refresh_token(
 
 
 async def revoke_family(session: AsyncSession, *, family_id: uuid.UUID, now: datetime) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    await _revoke(session, refresh_tokens.c.family_id == family_id, now=now)
 
 
 async def revoke_family_of(session: AsyncSession, *, digest: bytes, now: datetime) -> None:
-    family = select(RefreshToken.family_id).where(RefreshToken.token_hash == digest)
-    await session.execute(
-        update(RefreshToken)
-        .where(
-            RefreshToken.family_id == family.scalar_subquery(), RefreshToken.revoked_at.is_(None)
-        )
-        .values(revoked_at=now)
-    )
+    family = select(refresh_tokens.c.family_id).where(refresh_tokens.c.token_hash == digest)
+    await _revoke(session, refresh_tokens.c.family_id == family.scalar_subquery(), now=now)
 
 
 async def revoke_user_tokens(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+    await _revoke(session, refresh_tokens.c.user_id == user_id, now=now)
+
+
+async def _revoke(session: AsyncSession, tokens: ColumnElement[bool], *, now: datetime) -> None:
+    connection = await session.connection()
+    await connection.execute(
+        update(refresh_tokens)
+        .where(tokens, refresh_tokens.c.revoked_at.is_(None))
         .values(revoked_at=now)
     )
 
 
 async def delete_refresh_tokens_expired_before(session: AsyncSession, *, cutoff: datetime) -> int:
-    result = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < cutoff))
-    return int(getattr(result, "rowcount", 0) or 0)
+    connection = await session.connection()
+    result = await connection.execute(
+        delete(refresh_tokens).where(refresh_tokens.c.expires_at < cutoff)
+    )
+    return int(result.rowcount or 0)

@@ -20,7 +20,8 @@ from sqlalchemy import Integer, RowMapping, Uuid, any_, bindparam, insert, selec
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db.ids import new_id
-from shared.db.models import Book, Order, OrderItem
+from shared.db.models import Order, OrderItem
+from shared.db.tables.books import books
 from shared.domain.availability import is_released
 from shared.domain.errors import OutOfStockError, UnavailableLine
 from shared.domain.money import CENTS
@@ -31,9 +32,16 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 _LOCK_BOOKS = (
-    select(Book.id, Book.title, Book.price, Book.stock, Book.release_date, Book.deleted_at)
-    .where(Book.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
-    .order_by(Book.id)
+    select(
+        books.c.id,
+        books.c.title,
+        books.c.price,
+        books.c.stock,
+        books.c.release_date,
+        books.c.deleted_at,
+    )
+    .where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
+    .order_by(books.c.id)
     .with_for_update()
 )
 _TAKE_STOCK = text(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Row, Select, func, select, update
 
-from shared.db.models.outbox import OutboxEvent
+from shared.db.tables.outbox import outbox_events
 from shared.db.transaction import transaction
 from shared.events import eventbridge
 from shared.observability.log import logger
@@ -101,7 +101,8 @@ async def _publish_round(
     if event_ids is not None and not event_ids:
         return _NOTHING, None
     async with transaction() as session:
-        rows = (await session.execute(_pending(event_ids, limit, after))).all()
+        connection = await session.connection()
+        rows = (await connection.execute(_pending(event_ids, limit, after))).all()
         if not rows:
             return _NOTHING, None
         result = eventbridge.send([_entry(bus_name, row) for row in rows])
@@ -132,14 +133,14 @@ def _pending(
     event_ids: Sequence[uuid.UUID] | None, limit: int, after: uuid.UUID | None
 ) -> Select[tuple[uuid.UUID, str, dict[str, object]]]:
     # Ids are time-ordered (v7): oldest first is id order, which the partial index serves.
-    query = select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.payload).where(
-        OutboxEvent.published_at.is_(None)
+    query = select(outbox_events.c.id, outbox_events.c.type, outbox_events.c.payload).where(
+        outbox_events.c.published_at.is_(None)
     )
     if event_ids is not None:
-        query = query.where(OutboxEvent.id.in_(event_ids))
+        query = query.where(outbox_events.c.id.in_(event_ids))
     if after is not None:
-        query = query.where(OutboxEvent.id > after)
-    return query.order_by(OutboxEvent.id).limit(limit).with_for_update(skip_locked=True)
+        query = query.where(outbox_events.c.id > after)
+    return query.order_by(outbox_events.c.id).limit(limit).with_for_update(skip_locked=True)
 
 
 def _entry(bus_name: str, row: _PendingRow) -> eventbridge.Entry:
@@ -155,18 +156,17 @@ async def _record_outcomes(
     for event_id, error in zip(ids, errors, strict=True):
         if error is not None:
             by_error[error].append(event_id)
+    connection = await session.connection()
     # One statement per outcome rather than per row: a failed call fails its batch with one error.
     if sent:
-        await session.execute(
-            update(OutboxEvent)
-            .where(OutboxEvent.id.in_(sent))
-            .values(published_at=func.clock_timestamp()),
-            execution_options={"synchronize_session": False},
+        await connection.execute(
+            update(outbox_events)
+            .where(outbox_events.c.id.in_(sent))
+            .values(published_at=func.clock_timestamp())
         )
     for error, failed in by_error.items():
-        await session.execute(
-            update(OutboxEvent)
-            .where(OutboxEvent.id.in_(failed))
-            .values(attempts=OutboxEvent.attempts + 1, last_error=error),
-            execution_options={"synchronize_session": False},
+        await connection.execute(
+            update(outbox_events)
+            .where(outbox_events.c.id.in_(failed))
+            .values(attempts=outbox_events.c.attempts + 1, last_error=error)
         )
