@@ -63,13 +63,17 @@ def test_the_snapshot_holds_no_connection_although_init_opened_one(
     assert lifecycle["server_pids_at_snapshot"] == []
 
 
-def test_the_snapshot_holds_the_orm_and_every_module_the_function_imports_on_first_use(
+def test_the_snapshot_holds_the_orm_every_module_and_serializer_the_function_builds_on_first_use(
     lifecycle: dict[str, Any],
 ) -> None:
-    # Init served a sessionless read of one book: neither the ORM nor the session's module were
-    # needed.
-    assert lifecycle["loaded_before_hooks"] == {"orm": False, "pending": ["shared.db.transaction"]}
-    assert lifecycle["loaded_at_snapshot"] == {"orm": True, "pending": []}
+    # Init served a sessionless read of one book: neither the ORM, the session's modules nor
+    # the catalog pages' serializer were needed.
+    assert lifecycle["loaded_before_hooks"] == {
+        "orm": False,
+        "pending": ["shared.db.transaction"],
+        "unbuilt_pages": ["BookPublic"],
+    }
+    assert lifecycle["loaded_at_snapshot"] == {"orm": True, "pending": [], "unbuilt_pages": []}
 
 
 def test_each_restore_serves_its_first_request_on_a_fresh_connection(

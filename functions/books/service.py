@@ -15,12 +15,13 @@ from shared.db.integrity import constraint_errors
 from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.domain.errors import BookNotFoundError
-from shared.http.pagination import Page, page_of_rows
+from shared.http.row_pages import RowPages
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 _ISBN_TAKEN = {repository.ISBN_UNIQUE_INDEX: BookIsbnExistsError}
+_PAGES = RowPages(BookPublic)
 
 
 def _public(row: Mapping[Any, Any]) -> BookPublic:
@@ -29,7 +30,8 @@ def _public(row: Mapping[Any, Any]) -> BookPublic:
 
 async def list_books(
     *, filters: CatalogFilters, sort: SortName | None, limit: int, cursor: str | None
-) -> Page[BookPublic]:
+) -> bytes:
+    """The page, written as the JSON of a `Page[BookPublic]` straight from its rows."""
     order = sort_order(sort, filters.searching)
     # A cursor of another order or list is refused before a connection is taken.
     after = None if cursor is None else order.after_values(cursor)
@@ -40,7 +42,7 @@ async def list_books(
         rows = await repository.list_books(
             reader, filters=filters, order=order, after=after, limit=limit, today=today()
         )
-    return page_of_rows(Page[BookPublic], rows, limit, order.cursor_of)
+    return _PAGES.json(rows, limit, order.cursor_of)
 
 
 async def get_book(*, book_id: uuid.UUID) -> BookPublic:

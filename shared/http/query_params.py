@@ -12,7 +12,6 @@ lists the model's fields as the operation's query parameters, as FastAPI documen
 parameter gives its last value, as FastAPI does for scalars.
 """
 
-
 from collections.abc import Iterable
 from typing import Any
 

@@ -63,6 +63,10 @@ def before_snapshot(
 
     configure_mappers()
     compile_all_reads()
+    # Here, not at the top: a function without pages need not import them to start.
+    from shared.http.row_pages import build_all_row_pages
+
+    build_all_row_pages()
     # A request no route serves: the whole stack runs once, and the database is not touched.
     handler(_warm_up_event(), _SnapshotContext())
     run(dispose_engine())

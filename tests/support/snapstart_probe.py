@@ -70,6 +70,7 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
     from bookstore.lambda_context import LocalLambdaContext
     from functions.books.app import handler
     from shared.db.engine import get_engine
+    from shared.http.row_pages import unbuilt_row_pages
     from shared.runtime.lazy import pending_lazy_modules
 
     handler(http_api_event("GET", f"/books/{book_id}"), LocalLambdaContext())
@@ -77,6 +78,7 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
     before_hooks = {
         "orm": "sqlalchemy.orm" in sys.modules,
         "pending": pending_lazy_modules(),
+        "unbuilt_pages": unbuilt_row_pages(),
     }
     hooks = snapshot_restore_py.get_before_snapshot()
     registered = len(hooks)
@@ -96,6 +98,7 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
         "loaded_at_snapshot": {
             "orm": "sqlalchemy.orm" in sys.modules,
             "pending": pending_lazy_modules(),
+            "unbuilt_pages": unbuilt_row_pages(),
         },
     }
     return {**snapshot, "restores": [in_a_fork(database_url, book_id) for _ in range(RESTORES)]}
