@@ -4,37 +4,20 @@ function processes serve, and the interactive docs for it at /docs."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from bookstore.commands.dev import warm
-from bookstore.local.routing import Router
-from bookstore.local.server import make_server
-from bookstore.local.workers import FunctionWorker
 from bookstore.openapi import api_document
-from bookstore.template import functions, http_routes, load_template
+from tests.support.local_api import running_local_api
 
 
 @pytest.fixture(scope="module")
 def local_api() -> Iterator[str]:
-    template = load_template()
-    routes = http_routes(template)
-    workers = {
-        name: FunctionWorker(functions(template)[name]) for name in {r.function for r in routes}
-    }
-    server = make_server("127.0.0.1", 0, Router(routes), workers)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    warm(workers.values())
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    for worker in workers.values():
-        worker.stop()
+    with running_local_api(warmed=True) as url:
+        yield url
 
 
 def get(url: str) -> tuple[int, str, str]:

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from bookstore.local.routing import Router
-from bookstore.local.server import make_server
-from bookstore.local.workers import FunctionWorker
 from bookstore.template import Route, functions, http_routes, load_template
+from tests.support.local_api import running_local_api
 
 
 def test_the_router_prefers_exact_paths_then_variables_then_greedy_then_default() -> None:
@@ -50,19 +49,8 @@ def test_every_http_route_of_the_template_names_a_function_with_a_handler() -> N
 
 @pytest.fixture
 def local_api(database_url: str) -> Iterator[str]:
-    template = load_template()
-    routes = http_routes(template)
-    workers = {
-        name: FunctionWorker(functions(template)[name]) for name in {r.function for r in routes}
-    }
-    server = make_server("127.0.0.1", 0, Router(routes), workers)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    for worker in workers.values():
-        worker.stop()
+    with running_local_api() as url:
+        yield url
 
 
 def _get(url: str) -> tuple[int, dict[str, str], dict[str, object]]:
