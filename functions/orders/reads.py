@@ -2,24 +2,28 @@
 
 Each is one Core statement (the orders joined with their lines, compiled once) on the pooled
 connection, so a function whose first requests read history never imports the ORM; and an
-order's lines are read in the same snapshot as the order.
+order's lines are read in the same snapshot as the order. A write path reads back the order it
+changed with the same statement, on its session's connection (`order_in`).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, Select, bindparam, select
 
 from functions.orders.errors import OrderNotFoundError
 from functions.orders.schemas import OrderPublic
 from shared.auth.tokens import Principal
-from shared.db.reads import CompiledRead, reading
+from shared.db.reads import CompiledRead, reading, session_reader
 from shared.db.tables.orders import order_items, orders
 from shared.domain.orders import OrderLine, OrderSnapshot
 from shared.http.pagination import Page, PageParams, id_cursor, split_page
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 _ORDER_COLUMNS = (
     orders.c.id,
@@ -61,6 +65,13 @@ async def get_order(*, principal: Principal, order_id: uuid.UUID) -> OrderPublic
     if not rows:
         raise OrderNotFoundError()
     return OrderPublic.of(snapshots(rows)[0])
+
+
+async def order_in(session: AsyncSession, *, order_id: uuid.UUID) -> OrderSnapshot:
+    """The order as the session's transaction sees it, after a write path changed it: the same
+    read as `get_order`, on the session's connection."""
+    reader = await session_reader(session)
+    return snapshots(await reader.fetch(ORDER_BY_ID, order_id=order_id))[0]
 
 
 def snapshots(rows: Sequence[Mapping[str, Any]]) -> list[OrderSnapshot]:

@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Uuid, any_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from functions.orders.reads import ORDER_BY_ID, snapshots
 from shared.db.models import IdempotencyKey
-from shared.db.reads import session_reader
 from shared.db.tables.books import books
 from shared.db.tables.cart import cart_items
 from shared.db.tables.orders import OrderStatus, idempotency_keys, order_items, orders
@@ -98,16 +96,12 @@ async def lock_order_status(
     return status
 
 
-async def set_status(
-    session: AsyncSession, *, order_id: uuid.UUID, status: OrderStatus
-) -> OrderSnapshot:
+async def set_status(session: AsyncSession, *, order_id: uuid.UUID, status: OrderStatus) -> None:
     statement = (
         update(orders).where(orders.c.id == order_id).values(status=status, updated_at=func.now())
     )
     connection = await session.connection()
     await connection.execute(statement)
-    reader = await session_reader(session)
-    return snapshots(await reader.fetch(ORDER_BY_ID, order_id=order_id))[0]
 
 
 async def return_stock(session: AsyncSession, *, order: OrderSnapshot) -> None:

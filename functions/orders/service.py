@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from functions.orders import idempotency, lifecycle, repository
+from functions.orders import idempotency, lifecycle, reads, repository
 from functions.orders.errors import (
     CartEmptyError,
     IdempotencyKeyInUseError,
@@ -116,7 +116,8 @@ async def _move(
         raise OrderNotFoundError()
     if not lifecycle.can_move(current, target):
         raise InvalidTransitionError(current=current, target=target)
-    order = await repository.set_status(session, order_id=order_id, status=target)
+    await repository.set_status(session, order_id=order_id, status=target)
+    order = await reads.order_in(session, order_id=order_id)
     if target in lifecycle.RETURNS_STOCK:
         await repository.return_stock(session, order=order)
     event_type = ORDER_CANCELLED if target == "cancelled" else ORDER_STATUS_CHANGED
