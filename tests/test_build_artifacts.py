@@ -134,12 +134,12 @@ def test_each_http_function_loads_what_it_loads_on_first_use_from_its_build_arti
     script = f"""
 import importlib, json
 importlib.import_module({module!r})
-from shared.runtime.lazy import import_lazy_modules, pending_lazy_modules
-import_lazy_modules()
+from shared.runtime.warmup import pending, prepare_everything
+prepare_everything("module")
 import shared.db.models
 from sqlalchemy.orm import configure_mappers
 configure_mappers()
-print(json.dumps({{"pending": pending_lazy_modules(), "orm": "sqlalchemy.orm" in sys.modules}}))
+print(json.dumps({{"pending": pending("module"), "orm": "sqlalchemy.orm" in sys.modules}}))
 """
 
     loaded = json.loads(run_like_lambda(build_dir, function, script, {}))

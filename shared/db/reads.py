@@ -27,6 +27,7 @@ from shared.db.faults import (
     driver_failure_reason,
     forget_row_values,
 )
+from shared.runtime.warmup import caller_name, defer
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,7 +57,7 @@ class CompiledRead[Statement: ClauseElement]:
         self.statement = statement
         self._compiled: _Compiled | None = None
         if precompile:
-            _ALL_READS.append(self)
+            defer("read", caller_name(), self.compiled, lambda: self._compiled is not None)
 
     def compiled(self) -> _Compiled:
         """The SQL, its parameters' names in order, the values it was written with, and the
@@ -76,15 +77,6 @@ class CompiledRead[Statement: ClauseElement]:
             missing = ", ".join(sorted(required.difference(params)))
             raise KeyError(f"this read needs {missing}: {sql[:80]}")
         return sql, [params.get(name, written.get(name)) for name in names]
-
-
-_ALL_READS: list[CompiledRead[Any]] = []
-
-
-def compile_all_reads() -> None:
-    """Compile every read now rather than on its first request (before a SnapStart snapshot)."""
-    for read in _ALL_READS:
-        read.compiled()
 
 
 class Reader:

@@ -22,6 +22,7 @@ from typing import Annotated, Any, TypedDict
 from pydantic import BaseModel, TypeAdapter
 
 from shared.http.pagination import split_page
+from shared.runtime.warmup import defer
 
 
 class _RowPage[Row](TypedDict):
@@ -36,7 +37,7 @@ class RowPages[Item: BaseModel]:
         self.item = item
         self._row = _row_type(item)
         self._fields = frozenset(item.model_fields)
-        _ALL_PAGES.append(self)
+        defer("page", item.__name__, lambda: self._adapter, lambda: self.built)
 
     @cached_property
     def _adapter(self) -> TypeAdapter[Any]:
@@ -67,20 +68,6 @@ class RowPages[Item: BaseModel]:
             "next_cursor": next_cursor,
         }
         return self._adapter.dump_json(page, warnings="error")
-
-
-_ALL_PAGES: list[RowPages[Any]] = []
-
-
-def build_all_row_pages() -> None:
-    """Build every serializer now rather than with its first page (before a SnapStart snapshot)."""
-    for pages in _ALL_PAGES:
-        _ = pages._adapter
-
-
-def unbuilt_row_pages() -> list[str]:
-    """The items whose pages' serializer is still to be built."""
-    return [pages.item.__name__ for pages in _ALL_PAGES if not pages.built]
 
 
 def _row_type(model: type[BaseModel]) -> Any:

@@ -26,10 +26,9 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.db.engine import dispose_engine
-from shared.db.reads import compile_all_reads
 from shared.observability.log import logger
 from shared.runtime.aws_secrets import clear_secret_cache
-from shared.runtime.lazy import import_lazy_modules
+from shared.runtime.warmup import prepare_everything
 from shared.settings import get_settings
 
 WARM_UP_PATH = "/_snapstart/warm-up"
@@ -54,19 +53,15 @@ def before_snapshot(
     handler: Callable[[dict[str, Any], Any], dict[str, Any]], run: Callable[[Any], Any]
 ) -> None:
     get_settings()
-    # What a function imports only when first needed is imported now, once, for every copy: the
-    # write paths, and with them the ORM and its sessions; then every model's mapper, configured.
-    import_lazy_modules()
+    # What a function puts off until first needed is done now, once, for every copy: the write
+    # paths, and with them the ORM and its sessions; every read compiled, every page's
+    # serializer built (`shared.runtime.warmup`); then every model's mapper, configured.
+    prepare_everything()
     from sqlalchemy.orm import configure_mappers
 
     import shared.db.models  # noqa: F401
 
     configure_mappers()
-    compile_all_reads()
-    # Here, not at the top: a function without pages need not import them to start.
-    from shared.http.row_pages import build_all_row_pages
-
-    build_all_row_pages()
     # A request no route serves: the whole stack runs once, and the database is not touched.
     handler(_warm_up_event(), _SnapshotContext())
     run(dispose_engine())

@@ -1,5 +1,5 @@
 """`shared.runtime.lazy`: a module named by `lazy_import` runs on its first attribute read, or before a
-SnapStart snapshot. In a fresh interpreter each, since the test process has imported everything."""
+SnapStart snapshot (`shared.runtime.warmup`). In a fresh interpreter each, since the test process has imported everything."""
 
 from __future__ import annotations
 
@@ -11,33 +11,36 @@ from typing import Any
 
 import pytest
 
-from shared.runtime.lazy import lazy_import, pending_lazy_modules
+from shared.runtime.lazy import lazy_import
+from shared.runtime.warmup import pending
 
 ROOT = Path(__file__).resolve().parents[2]
 
 NAMED_THEN_READ = """
 import json, sys
-from shared.runtime.lazy import lazy_import, pending_lazy_modules
+from shared.runtime.lazy import lazy_import
+from shared.runtime.warmup import pending
 
 service = lazy_import("functions.cart.service")
-steps = [{"ran": "functions.cart.repository" in sys.modules, "pending": pending_lazy_modules()}]
+steps = [{"ran": "functions.cart.repository" in sys.modules, "pending": pending("module")}]
 import functions.cart
 steps.append({"attribute_of_its_package": functions.cart.service is service})
 service.get_cart
-steps.append({"ran": "functions.cart.repository" in sys.modules, "pending": pending_lazy_modules()})
+steps.append({"ran": "functions.cart.repository" in sys.modules, "pending": pending("module")})
 print(json.dumps(steps))
 """
 
 NAMED_THEN_PRELOADED = """
 import json, sys
-from shared.runtime.lazy import import_lazy_modules, lazy_import, pending_lazy_modules
+from shared.runtime.lazy import lazy_import
+from shared.runtime.warmup import pending, prepare_everything
 
 lazy_import("functions.cart.service")
 lazy_import("functions.wishlist.service")
-import_lazy_modules()
+prepare_everything("module")
 print(json.dumps({
     "ran": ["functions.cart.repository" in sys.modules, "functions.wishlist.repository" in sys.modules],
-    "pending": pending_lazy_modules(),
+    "pending": pending("module"),
 }))
 """
 
@@ -65,7 +68,7 @@ def test_a_lazily_named_module_runs_on_its_first_attribute_read_and_is_its_packa
     ]
 
 
-def test_import_lazy_modules_runs_every_module_named_so_far() -> None:
+def test_preparing_the_modules_runs_every_module_named_so_far() -> None:
     assert fresh_interpreter(NAMED_THEN_PRELOADED) == {"ran": [True, True], "pending": []}
 
 
@@ -74,4 +77,4 @@ def test_a_module_that_does_not_exist_is_refused_at_once_and_not_remembered() ->
         lazy_import("functions.cart.no_such_module")
 
     # The SnapStart preload would otherwise look for it, and fail.
-    assert "functions.cart.no_such_module" not in pending_lazy_modules()
+    assert "functions.cart.no_such_module" not in pending("module")

@@ -70,15 +70,14 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
     from bookstore.lambda_context import LocalLambdaContext
     from functions.books.app import handler
     from shared.db.engine import get_engine
-    from shared.http.row_pages import unbuilt_row_pages
-    from shared.runtime.lazy import pending_lazy_modules
+    from shared.runtime.warmup import pending
 
     handler(http_api_event("GET", f"/books/{book_id}"), LocalLambdaContext())
     during_init = server_pids(database_url)
     before_hooks = {
         "orm": "sqlalchemy.orm" in sys.modules,
-        "pending": pending_lazy_modules(),
-        "unbuilt_pages": unbuilt_row_pages(),
+        "pending": pending("module"),
+        "unbuilt_pages": pending("page"),
     }
     hooks = snapshot_restore_py.get_before_snapshot()
     registered = len(hooks)
@@ -97,8 +96,9 @@ def main(database_url: str, book_id: str) -> dict[str, Any]:
         "loaded_before_hooks": before_hooks,
         "loaded_at_snapshot": {
             "orm": "sqlalchemy.orm" in sys.modules,
-            "pending": pending_lazy_modules(),
-            "unbuilt_pages": unbuilt_row_pages(),
+            "pending": pending("module"),
+            "unbuilt_pages": pending("page"),
+            "anything_left": pending(),
         },
     }
     return {**snapshot, "restores": [in_a_fork(database_url, book_id) for _ in range(RESTORES)]}
