@@ -74,7 +74,6 @@ class EdgeMiddleware:
                     status=int(message["status"]),
                     duration_ms=(time.perf_counter() - started) * 1000,
                     request_id=request_id,
-                    lambda_context=scope.get("aws.context"),
                 )
             await send(message)
 

@@ -16,7 +16,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -116,19 +116,37 @@ class JsonLineFormatter(logging.Formatter):
         self._service = service
         self._invocation = invocation
 
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "level": record.levelname,
-            "location": f"{record.funcName}:{record.lineno}",
-            "message": record.getMessage(),
-            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds"
-            ),
+    def line(
+        self,
+        level: str,
+        message: str,
+        created: float,
+        fields: Mapping[str, Any],
+        *,
+        location: str | None = None,
+    ) -> dict[str, Any]:
+        """The keys of every line, in order, then `fields`: what a record is formatted into, and
+        what a line written without the logging machinery (the request's access line) starts
+        from."""
+        return {
+            "level": level,
+            "location": location,
+            "message": message,
+            "timestamp": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
             "service": self._service,
             **self._invocation,
             "xray_trace_id": _xray_trace_id(),
-            **getattr(record, _FIELDS, {}),
+            **fields,
         }
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = self.line(
+            record.levelname,
+            record.getMessage(),
+            record.created,
+            getattr(record, _FIELDS, {}),
+            location=f"{record.funcName}:{record.lineno}",
+        )
         if record.exc_info and record.exc_info[0] is not None:
             line.setdefault("exception", self.formatException(record.exc_info))
             line.setdefault("exception_name", record.exc_info[0].__name__)

@@ -11,7 +11,6 @@ import os
 import sys
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from shared.observability.log import logger
@@ -31,10 +30,10 @@ def log_request_served(
     status: int,
     duration_ms: float,
     request_id: str,
-    lambda_context: Any,
 ) -> None:
     """The request's one line: its access-log entry and its metrics in CloudWatch's embedded
-    metric format, written straight to stdout as the logger's own lines are.
+    metric format, with the keys of the logger's own lines (`JsonLineFormatter.line`: the
+    invocation's Lambda context among them), written straight to stdout as those are.
 
     ServerErrors is 1 for a 5xx and 0 otherwise (Sum counts errors, Average is the rate; Mangum
     turns exceptions into responses, so Lambda's own Errors metric never sees them); ColdStart is
@@ -44,26 +43,25 @@ def log_request_served(
     """
     metrics: list[dict[str, str]] = [{"Name": SERVER_ERRORS_METRIC, "Unit": "Count"}]
     now = time.time()
-    line: dict[str, Any] = {
+    measured: dict[str, Any] = {
         "_aws": _metric_directive(now, metrics),
-        "service": logger.name,
         SERVER_ERRORS_METRIC: 1 if status >= 500 else 0,
     }
     if logger.in_cold_start:
         metrics.append({"Name": "ColdStart", "Unit": "Count"})
-        line["ColdStart"] = 1
-    if _ACCESS_LOGGER.isEnabledFor(logging.INFO):
-        line |= {
-            "level": "INFO",
-            "message": "request served",
-            "timestamp": datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds"),
+        measured["ColdStart"] = 1
+    if not _ACCESS_LOGGER.isEnabledFor(logging.INFO):
+        line = {"service": logger.name, **measured}
+    else:
+        access = {
             "correlation_id": request_id,
-            "function_request_id": getattr(lambda_context, "aws_request_id", None),
             "method": method,
             "path": path,
             "status": status,
             "duration_ms": round(duration_ms, 3),
         }
+        line = logger.formatter.line("INFO", "request served", now, {**measured, **access})
+        line = {key: value for key, value in line.items() if value is not None}
     sys.stdout.write(_LINE_JSON.encode(line) + "\n")
 
 

@@ -108,6 +108,33 @@ def test_what_one_invocation_set_does_not_reach_the_next(
     assert line["cold_start"] is False
 
 
+def test_the_request_line_carries_the_keys_of_every_line_the_request_logged(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    context = LocalLambdaContext(function_name="Logbook")
+
+    request("/logbook/low-shelf", request_id="gateway-id-7", context=context)
+
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    [warned] = [line for line in logged if line.get("message") == "shelf nearly empty"]
+    [served] = [line for line in logged if line.get("message") == "request served"]
+    shared_keys = set(warned) - {
+        "location",
+        "message",
+        "level",
+        "timestamp",
+        "shelf",
+        "copies_left",
+    }
+    assert shared_keys <= set(served)
+    assert {key: served[key] for key in shared_keys} == {key: warned[key] for key in shared_keys}
+    assert (served["method"], served["path"], served["status"]) == (
+        "GET",
+        "/logbook/low-shelf",
+        200,
+    )
+
+
 def test_after_a_snapstart_restore_the_next_request_alone_counts_as_a_cold_start(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
