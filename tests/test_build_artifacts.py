@@ -40,9 +40,9 @@ HTTP_FUNCTIONS = {
 X_RAY_SDK = {"aws_xray_sdk", "wrapt"}
 # No handler imports these at cold start, yet the layer must have them: a declared dependency of
 # anyio that it imports only for a non-ASCII host name; greenlet, SQLAlchemy's bridge to asyncio,
-# on the first database read (shared.db.reads); uuid6, on the first new row (shared.db.ids); Powertools
-# (and jmespath, which it imports directly), by the secret reads and the optional Tracer.
-IMPORTED_ON_DEMAND = {"idna", "greenlet", "uuid6", "aws_lambda_powertools", "jmespath"}
+# on the first database read (shared.db.reads); Powertools (and jmespath, which it imports
+# directly), by the secret reads and the optional Tracer.
+IMPORTED_ON_DEMAND = {"idna", "greenlet", "aws_lambda_powertools", "jmespath"}
 
 
 @pytest.fixture(scope="session")
