@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from bookstore.embedded_postgres import PROJECT_ROOT
 from bookstore.seed import DEFAULT_COUNT
@@ -12,11 +17,18 @@ from tests.support.first_run import run_first_run, stranger_environment
 BOOKSTORE = str(Path(sys.executable).with_name("bookstore"))
 
 
-def test_dev_with_seed_and_no_database_configured_serves_the_whole_sample_catalog_and_stops_clean(
-    tmp_path: Path,
-) -> None:
-    data_dir = tmp_path / "postgres"
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    # Not under pytest's tmp_path: as root, the embedded server's own user must reach it, and
+    # pytest makes its folder private again whenever another session starts.
+    folder = Path(tempfile.mkdtemp(prefix="bookstore-first-run-"))
+    yield folder / "postgres"
+    shutil.rmtree(folder, ignore_errors=True)
 
+
+def test_dev_with_seed_and_no_database_configured_serves_the_whole_sample_catalog_and_stops_clean(
+    data_dir: Path,
+) -> None:
     result = run_first_run(
         [BOOKSTORE, "dev", "--seed"],
         cwd=PROJECT_ROOT,
