@@ -1,11 +1,22 @@
-"""Alembic environment: async, URL from the application settings, one migrator at a time.
+"""Alembic environment: async, URL from the application settings, one migrator at a time, every
+lock bounded.
 
-The whole upgrade is one transaction, which first takes a transaction-level advisory lock: two
-deployments (or a deployment and an operator) never migrate at once, the second waits and then
-finds nothing to do. Transaction-level, because behind a transaction-mode pooler (PgBouncer, RDS
-Proxy) a session-level lock stays with the server connection when it goes back to the pool, held
-by nobody, and the next migrator's lock through the pooler may land on that same connection and
-"succeed". One transaction also means a failed upgrade leaves the schema as it was.
+One migrator at a time: before reading the schema's revision, a run takes a transaction-level
+advisory lock on a connection of its own, in a transaction held open until the run ends. Two
+deployments (or a deployment and an operator) never migrate at once: the second waits (at most
+MIGRATION_WAIT_TIMEOUT), then finds nothing to do. Transaction-level, because behind a
+transaction-mode pooler (PgBouncer, RDS Proxy) a session-level lock stays with the server
+connection when it goes back to the pool, held by nobody; an open transaction keeps its server
+connection. On a connection of its own, so that a migration may commit part of its work (an index
+built `CONCURRENTLY` runs outside any transaction, in `op.get_context().autocommit_block()`)
+while the lock stays held.
+
+Bounded locks: the migrations' own transaction starts with `SET LOCAL lock_timeout` and
+`SET LOCAL statement_timeout` (MIGRATION_LOCK_TIMEOUT, MIGRATION_STATEMENT_TIMEOUT), so DDL that
+cannot get its lock on a busy table fails fast instead of queueing every request behind it. The
+offline SQL (`alembic upgrade head --sql`) starts with the same statements, for reviewers and
+for squawk (`bookstore lint-migrations`). Every revision runs in that one transaction, but for
+its autocommit blocks: a failed upgrade leaves the schema as it was.
 """
 
 from __future__ import annotations
@@ -15,14 +26,15 @@ import asyncio
 from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from functions.migrations.ddl import bounded_lock_statements
 from shared.db.engine import connect_args
 from shared.db.models import Base
 from shared.db.revision import MIGRATION_LOCK_KEY
 from shared.db.url import resolve_database_url
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 
 config = context.config
 target_metadata = Base.metadata
@@ -34,7 +46,11 @@ def _record_applied(ctx: object, step: object, heads: object, run_args: object) 
     )
 
 
-def _run(connection: Connection, *, serialize: bool, lock_wait_seconds: float) -> None:
+def _milliseconds(seconds: float) -> str:
+    return f"'{int(seconds * 1000)}ms'"
+
+
+def _run(connection: Connection, settings: Settings) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -43,44 +59,57 @@ def _run(connection: Connection, *, serialize: bool, lock_wait_seconds: float) -
         on_version_apply=_record_applied,
     )
     with context.begin_transaction():
-        if serialize:
-            _take_migration_lock(connection, lock_wait_seconds)
-        # Reads the schema's revision only now: after whoever held the lock has committed.
+        for statement in bounded_lock_statements(settings):
+            connection.execute(text(statement))
         context.run_migrations()
 
 
-def _take_migration_lock(connection: Connection, wait_seconds: float) -> None:
-    # SET LOCAL: a session-level SET would outlive this transaction on a pooled server connection.
-    connection.execute(text(f"SET LOCAL lock_timeout = '{int(wait_seconds * 1000)}ms'"))
-    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-    connection.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+async def _hold_migration_lock(connection: AsyncConnection, settings: Settings) -> None:
+    """The lock, in a transaction this connection keeps open until the run ends.
+
+    Sent over the simple query protocol, with no parameters: a statement sent over the extended
+    protocol leaves its transaction holding a snapshot while idle, and a `CREATE INDEX
+    CONCURRENTLY` of the run would wait for that transaction, which waits for the run."""
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    await driver.execute(
+        f"BEGIN; SET LOCAL lock_timeout = {_milliseconds(settings.migration_wait_timeout)}; "
+        f"SELECT pg_advisory_xact_lock({int(MIGRATION_LOCK_KEY)})"
+    )
 
 
 async def run_migrations_online() -> None:
     settings = get_settings()
     args = connect_args(settings)
-    args["command_timeout"] = None  # DDL on a large table may legitimately take long
+    # The statement_timeout above bounds DDL; the driver's own timeout would cut it off sooner.
+    args["command_timeout"] = None
     engine = create_async_engine(
         resolve_database_url(settings), poolclass=NullPool, connect_args=args
     )
     # Reading the revision needs no lock; only runs that may change the schema queue up.
     serialize = config.attributes.get("serialize", True)
-    lock_wait = config.attributes.get("lock_timeout_seconds", 120)
     try:
-        async with engine.connect() as connection:
-            await connection.run_sync(_run, serialize=serialize, lock_wait_seconds=lock_wait)
+        async with engine.connect() as lock_connection:
+            if serialize:
+                await _hold_migration_lock(lock_connection, settings)
+            # Connected only now, so the revision is read after whoever held the lock committed.
+            async with engine.connect() as connection:
+                await connection.run_sync(_run, settings)
     finally:
         await engine.dispose()
 
 
 if context.is_offline_mode():
     context.configure(
-        url=resolve_database_url(get_settings()).render_as_string(hide_password=True),
+        dialect_name="postgresql",
         target_metadata=target_metadata,
         literal_binds=True,
         compare_type=True,
+        transaction_per_migration=False,
     )
     with context.begin_transaction():
+        for statement in bounded_lock_statements(get_settings()):
+            context.execute(statement)
         context.run_migrations()
 else:
     asyncio.run(run_migrations_online())

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     # Lambda's timeout cuts the function off (see shared.runtime.deadline).
     invocation_reserve_seconds: float = Field(default=3.0, ge=0)
     db_sslmode: Literal["disable", "prefer", "require", "verify-ca", "verify-full"] = "prefer"
+    # Migrations run on tables that are serving requests: a DDL statement that cannot get its lock
+    # within MIGRATION_LOCK_TIMEOUT fails (and the deployment rolls back) rather than queueing
+    # every request behind it; none runs longer than MIGRATION_STATEMENT_TIMEOUT. A second
+    # migrator waits up to MIGRATION_WAIT_TIMEOUT for the first. The three must fit in the
+    # Migrations function's Timeout (template.yaml; a test checks it).
+    migration_lock_timeout: float = Field(default=5.0, gt=0)
+    migration_statement_timeout: float = Field(default=180.0, gt=0)
+    migration_wait_timeout: float = Field(default=60.0, gt=0)
     db_proxy_mode: bool = False
 
     # The JWT signing key: SECRET_KEY locally; in AWS a Secrets Manager secret or an SSM

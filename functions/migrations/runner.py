@@ -29,14 +29,14 @@ class MigrationResult:
         return asdict(self)
 
 
-def alembic_config() -> Config:
+def alembic_config(scripts: Path = SCRIPT_LOCATION) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    config.set_main_option("script_location", str(scripts))
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision(scripts: Path = SCRIPT_LOCATION) -> str:
+    head = ScriptDirectory.from_config(alembic_config(scripts)).get_current_head()
     if head is None:
         raise RuntimeError("the migrations have no head revision")
     return head
@@ -48,8 +48,11 @@ def revision_ids() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-def run(action: Action, revision: str | None = None) -> MigrationResult:
-    config = alembic_config()
+def run(
+    action: Action, revision: str | None = None, *, scripts: Path = SCRIPT_LOCATION
+) -> MigrationResult:
+    """`scripts`: the migrations' folder (alembic/, with env.py and versions/)."""
+    config = alembic_config(scripts)
     if action == "upgrade":
         command.upgrade(config, revision or "head")
     elif action == "downgrade":
@@ -61,7 +64,7 @@ def run(action: Action, revision: str | None = None) -> MigrationResult:
     return MigrationResult(
         action=action,
         current=current_revision(config),
-        head=head_revision(),
+        head=head_revision(scripts),
         applied=list(config.attributes.get("applied", [])),
     )
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 
-def upgrade_in_fresh_process(database_url: str) -> dict[str, Any]:
+def upgrade_in_fresh_process(database_url: str, scripts: Path | None = None) -> dict[str, Any]:
     os.environ["DATABASE_URL"] = database_url
     from functions.migrations import runner
 
-    return runner.run("upgrade").as_dict()
+    if scripts is None:
+        return runner.run("upgrade").as_dict()
+    return runner.run("upgrade", scripts=scripts).as_dict()
 
 
 def serve_book_requests(database_url: str, pool_size: int, book_id: str, count: int) -> list[int]:
