@@ -3,8 +3,8 @@ lock bounded.
 
 One migrator at a time: before reading the schema's revision, a run takes a transaction-level
 advisory lock on a connection of its own, in a transaction held open until the run ends. Two
-deployments (or a deployment and an operator) never migrate at once: the second waits (at most
-MIGRATION_WAIT_TIMEOUT), then finds nothing to do. Transaction-level, because behind a
+deployments (or a deployment and an operator) never migrate at once: the second tries again until
+it has the lock (for at most MIGRATION_WAIT_TIMEOUT), then finds nothing to do. Transaction-level, because behind a
 transaction-mode pooler (PgBouncer, RDS Proxy) a session-level lock stays with the server
 connection when it goes back to the pool, held by nobody; an open transaction keeps its server
 connection. On a connection of its own, so that a migration may commit part of its work (an index
@@ -22,7 +22,9 @@ its autocommit blocks: a failed upgrade leaves the schema as it was.
 from __future__ import annotations
 
 import asyncio
+import time
 
+import asyncpg
 from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -46,10 +48,6 @@ def _record_applied(ctx: object, step: object, heads: object, run_args: object) 
     )
 
 
-def _milliseconds(seconds: float) -> str:
-    return f"'{int(seconds * 1000)}ms'"
-
-
 def _run(connection: Connection, settings: Settings) -> None:
     context.configure(
         connection=connection,
@@ -64,18 +62,38 @@ def _run(connection: Connection, settings: Settings) -> None:
         context.run_migrations()
 
 
+# Raises lock_not_available when another run holds the lock. A DO block: a statement over the
+# simple protocol, which leaves no snapshot behind in its transaction.
+_TRY_LOCK = (
+    "BEGIN; DO $$ BEGIN IF NOT pg_try_advisory_xact_lock({key}) THEN "
+    "RAISE EXCEPTION USING ERRCODE = 'lock_not_available', "
+    "MESSAGE = 'another run holds the migration lock'; END IF; END $$"
+)
+_RETRY_SECONDS = 0.2
+
+
 async def _hold_migration_lock(connection: AsyncConnection, settings: Settings) -> None:
     """The lock, in a transaction this connection keeps open until the run ends.
 
-    Sent over the simple query protocol, with no parameters: a statement sent over the extended
-    protocol leaves its transaction holding a snapshot while idle, and a `CREATE INDEX
-    CONCURRENTLY` of the run would wait for that transaction, which waits for the run."""
+    Tried, not waited for: a run building an index `CONCURRENTLY` waits for every transaction
+    that holds a snapshot, a waiting statement holds one, and the waiter waits for that run. So a
+    second run tries in a short transaction of its own, again and again, for at most
+    MIGRATION_WAIT_TIMEOUT; each try's transaction ends at once when the lock is taken."""
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None
-    await driver.execute(
-        f"BEGIN; SET LOCAL lock_timeout = {_milliseconds(settings.migration_wait_timeout)}; "
-        f"SELECT pg_advisory_xact_lock({int(MIGRATION_LOCK_KEY)})"
-    )
+    deadline = time.monotonic() + settings.migration_wait_timeout
+    while True:
+        try:
+            await driver.execute(_TRY_LOCK.format(key=int(MIGRATION_LOCK_KEY)))
+            return
+        except asyncpg.LockNotAvailableError:
+            await driver.execute("ROLLBACK")
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    "another migration held the migration lock for longer than "
+                    f"MIGRATION_WAIT_TIMEOUT ({settings.migration_wait_timeout:g} s)"
+                ) from None
+            await asyncio.sleep(_RETRY_SECONDS)
 
 
 async def run_migrations_online() -> None:

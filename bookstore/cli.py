@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bookstore.commands.create_admin",
     "bookstore.commands.dev",
     "bookstore.commands.events",
+    "bookstore.commands.lint_migrations",
     "bookstore.commands.migrate",
     "bookstore.commands.openapi",
     "bookstore.commands.release_prebooks",

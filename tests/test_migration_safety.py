@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import multiprocessing
-import shutil
 import time
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -22,44 +21,8 @@ from functions.migrations import runner
 from shared.db.revision import SCHEMA_HEAD
 from shared.settings import Settings, get_settings
 from tests.support.databases import connect, direct_url, fetch, run
+from tests.support.probe_revision import ADD_COLUMN, CONCURRENT_INDEX, PROBE, scripts_with
 from tests.support.processes import upgrade_in_fresh_process
-
-ROOT = Path(__file__).resolve().parents[1]
-PROBE = "0999_probe"
-PROBE_REVISION = '''"""A probe revision of the tests"""
-
-from alembic import op
-
-from functions.migrations.ddl import create_index_concurrently
-
-revision = "{probe}"
-down_revision = "{head}"
-branch_labels = None
-depends_on = None
-
-SETTINGS = "SELECT current_setting('lock_timeout') AS lock_timeout, current_setting('statement_timeout') AS statement_timeout"
-
-
-def upgrade() -> None:
-    op.execute(f"CREATE TABLE probe_settings AS {{SETTINGS}}")
-    {body}
-    op.execute(f"INSERT INTO probe_settings {{SETTINGS}}")
-
-
-def downgrade() -> None:
-    op.execute("DROP TABLE probe_settings")
-'''
-CONCURRENT_INDEX = 'create_index_concurrently("ix_books_probe_author", "books", "lower(author)")'
-ADD_COLUMN = 'op.execute("ALTER TABLE books ADD COLUMN probe_note text")'
-
-
-def scripts_with(tmp_path: Path, body: str) -> Path:
-    scripts = tmp_path / "alembic"
-    shutil.copytree(ROOT / "alembic", scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / f"{PROBE}.py").write_text(
-        PROBE_REVISION.format(probe=PROBE, head=SCHEMA_HEAD, body=body)
-    )
-    return scripts
 
 
 @pytest.fixture
@@ -181,7 +144,7 @@ def test_the_offline_sql_sets_the_same_bounds_and_builds_the_index_outside_the_t
 
     assert statements[:3] == ["BEGIN;", *bounds]
     build = statements.index(
-        "CREATE INDEX CONCURRENTLY ix_books_probe_author ON books (lower(author));"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_books_probe_author ON books (lower(author));"
     )
     assert statements[build - 2 : build] == [
         "COMMIT;",

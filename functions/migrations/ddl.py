@@ -43,7 +43,9 @@ def create_index_concurrently(
     kind = "UNIQUE INDEX" if unique else "INDEX"
     with op.get_context().autocommit_block():
         op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-        op.execute(f"CREATE {kind} CONCURRENTLY {name} ON {table} ({expressions}){predicate}")
+        op.execute(
+            f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {name} ON {table} ({expressions}){predicate}"
+        )
     _bound_the_transaction_again()
 
 
