@@ -4,7 +4,7 @@ import pytest
 
 from functions.health.app import handler
 from shared.db.revision import SCHEMA_HEAD
-from tests.support.databases import point_settings_at
+from tests.support.databases import fetch, point_settings_at, run
 from tests.support.lambda_client import LambdaClient
 
 
@@ -80,3 +80,20 @@ def test_health_ready_is_503_when_the_schema_is_behind_the_head(
     assert response.status_code == 503
     assert response.json()["code"] == "NOT_READY"
     assert f"expects {SCHEMA_HEAD}" in response.json()["detail"]
+
+
+def test_health_ready_answers_a_schema_past_the_head_that_a_newer_release_migrated(
+    client: LambdaClient, database_url: str
+) -> None:
+    # The deployment migrates before the new code serves: this code meets the next revision.
+    run(
+        fetch(
+            database_url,
+            "UPDATE alembic_version SET version_num = '9999_next_release' RETURNING version_num",
+        )
+    )
+
+    response = client.get("/health/ready")
+
+    assert response.status_code == 200
+    assert response.json()["schema_revision"] == "9999_next_release"

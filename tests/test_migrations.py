@@ -12,17 +12,18 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from functions.migrations import runner
 from shared.db.engine import connect_args
 from shared.db.models import Base
-from shared.db.revision import MIGRATION_LOCK_KEY, SCHEMA_HEAD
+from shared.db.revision import MIGRATION_LOCK_KEY, REVISIONS, SCHEMA_HEAD
 from shared.settings import get_settings
 from tests.support.databases import connect, direct_url, fetch, run
 from tests.support.pgbouncer import running_pgbouncer
 from tests.support.processes import upgrade_in_fresh_process
 
 
-def test_the_schema_head_constant_matches_the_migrations_head() -> None:
-    assert runner.head_revision() == SCHEMA_HEAD, (
-        "A migration was added: set SCHEMA_HEAD in shared/db/revision.py to its revision"
+def test_the_revisions_the_code_knows_are_the_migrations_revisions() -> None:
+    assert list(REVISIONS) == runner.revision_ids(), (
+        "A migration was added: add its revision to REVISIONS in shared/db/revision.py"
     )
+    assert runner.head_revision() == SCHEMA_HEAD
 
 
 def test_migrations_upgrade_downgrade_to_base_and_upgrade_again(empty_database_url: str) -> None:

@@ -10,13 +10,13 @@ from sqlalchemy import text
 
 from shared.db.faults import unavailable_reason
 from shared.db.reads import CompiledRead, Reader, reading
-from shared.db.revision import SCHEMA_HEAD
+from shared.db.revision import REVISIONS, SCHEMA_HEAD
 from shared.errors import ServiceUnavailableError
 from shared.observability.log import logger
 
 ROUND_TRIP = CompiledRead(text("SELECT 1"))
 MIGRATED = CompiledRead(text("SELECT to_regclass('alembic_version') IS NOT NULL AS migrated"))
-REVISIONS = CompiledRead(text("SELECT version_num FROM alembic_version"))
+CURRENT_REVISIONS = CompiledRead(text("SELECT version_num FROM alembic_version"))
 
 
 class DatabaseUnreachable(Exception):
@@ -56,7 +56,11 @@ async def check_database() -> float:
 
 
 async def check_readiness() -> str:
-    """The schema revision, when the database answers and is at the migrations' head."""
+    """The schema revision, when the database answers and is at this code's head, or past it.
+
+    Past it: a deployment migrates before its code serves (expand/contract, docs/migrations.md),
+    so this code keeps serving for a while on the next release's schema, a revision it does not
+    know. A revision it knows other than its head is one it is ahead of: not ready."""
     try:
         async with reachable() as reader:
             revision = await _schema_revision(reader)
@@ -64,7 +68,7 @@ async def check_readiness() -> str:
         raise _not_ready(f"The database is unavailable: {unreachable.reason}") from None
     if revision is None:
         raise _not_ready("The database schema has not been migrated")
-    if revision != SCHEMA_HEAD:
+    if revision != SCHEMA_HEAD and revision in REVISIONS:
         raise _not_ready(f"The database schema is at {revision}, this code expects {SCHEMA_HEAD}")
     return revision
 
@@ -73,7 +77,7 @@ async def _schema_revision(reader: Reader) -> str | None:
     migrated = await reader.fetchrow(MIGRATED)
     if migrated is None or not migrated["migrated"]:
         return None
-    revisions = await reader.fetch(REVISIONS)
+    revisions = await reader.fetch(CURRENT_REVISIONS)
     return str(revisions[0]["version_num"]) if len(revisions) == 1 else None
 
 
