@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bookstore.seed import seed_catalog
 from functions.migrations import runner
 from shared.db.engine import connect_args
 from shared.db.models import Base
@@ -38,6 +39,29 @@ def test_migrations_upgrade_downgrade_to_base_and_upgrade_again(empty_database_u
     again = runner.run("upgrade")
     assert again.current == SCHEMA_HEAD
     assert len(again.applied) == len(first.applied)
+
+
+def test_each_revision_downgrades_one_step_at_a_time_on_a_database_with_rows_and_upgrades_again(
+    empty_database_url: str,
+) -> None:
+    runner.run("upgrade")
+    seed_catalog(count=40)
+    run(
+        fetch(
+            empty_database_url,
+            "INSERT INTO users (id, email, full_name, password_hash) "
+            "VALUES (gen_random_uuid(), 'rows@example.org', 'Rows', 'x') RETURNING id",
+        )
+    )
+
+    stepped = []
+    while (current := runner.run("current").current) is not None:
+        stepped.append(current)
+        runner.run("downgrade", "-1")
+    again = runner.run("upgrade")
+
+    assert stepped == list(reversed(REVISIONS))
+    assert again.current == SCHEMA_HEAD
 
 
 def test_the_models_and_the_migrations_describe_the_same_schema(database_url: str) -> None:
