@@ -32,18 +32,22 @@ def database_with_books(empty_database_url: str) -> str:
     return empty_database_url
 
 
+@pytest.fixture
+def configured_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2.5 s lock timeout and a 90 s statement timeout, which PostgreSQL shows as 2500ms, 90s."""
+    monkeypatch.setenv("MIGRATION_LOCK_TIMEOUT", "2.5")
+    monkeypatch.setenv("MIGRATION_STATEMENT_TIMEOUT", "90")
+    get_settings.cache_clear()
+
+
 def probe_settings(database_url: str) -> list[tuple[str, str]]:
     rows = run(fetch(database_url, "SELECT lock_timeout, statement_timeout FROM probe_settings"))
     return [(row["lock_timeout"], row["statement_timeout"]) for row in rows]
 
 
 def test_every_migration_statement_runs_under_the_configured_lock_and_statement_timeouts(
-    database_with_books: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_with_books: str, tmp_path: Path, configured_timeouts: None
 ) -> None:
-    monkeypatch.setenv("MIGRATION_LOCK_TIMEOUT", "2.5")
-    monkeypatch.setenv("MIGRATION_STATEMENT_TIMEOUT", "90")
-    get_settings.cache_clear()
-
     runner.run("upgrade", scripts=scripts_with(tmp_path, "pass"))
 
     assert probe_settings(database_with_books) == [("2500ms", "90s"), ("2500ms", "90s")]
@@ -80,12 +84,8 @@ def test_ddl_that_cannot_get_its_lock_fails_fast_and_leaves_the_schema_as_it_was
 
 
 def test_an_index_built_concurrently_is_valid_and_the_rest_of_the_revision_is_bounded_again(
-    database_with_books: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_with_books: str, tmp_path: Path, configured_timeouts: None
 ) -> None:
-    monkeypatch.setenv("MIGRATION_LOCK_TIMEOUT", "2.5")
-    monkeypatch.setenv("MIGRATION_STATEMENT_TIMEOUT", "90")
-    get_settings.cache_clear()
-
     result = runner.run("upgrade", scripts=scripts_with(tmp_path, CONCURRENT_INDEX))
 
     assert result.current == PROBE
