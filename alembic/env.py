@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import AsyncExitStack
 
 import asyncpg
 from alembic import context
@@ -78,7 +79,8 @@ async def _hold_migration_lock(connection: AsyncConnection, settings: Settings) 
     Tried, not waited for: a run building an index `CONCURRENTLY` waits for every transaction
     that holds a snapshot, a waiting statement holds one, and the waiter waits for that run. So a
     second run tries in a short transaction of its own, again and again, for at most
-    MIGRATION_WAIT_TIMEOUT; each try's transaction ends at once when the lock is taken."""
+    MIGRATION_WAIT_TIMEOUT: a try that fails ends its transaction at once, and the one that
+    succeeds keeps it open, holding the lock, until the run ends."""
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None
     deadline = time.monotonic() + settings.migration_wait_timeout
@@ -107,8 +109,9 @@ async def run_migrations_online() -> None:
     # Reading the revision needs no lock; only runs that may change the schema queue up.
     serialize = config.attributes.get("serialize", True)
     try:
-        async with engine.connect() as lock_connection:
+        async with AsyncExitStack() as lock:
             if serialize:
+                lock_connection = await lock.enter_async_context(engine.connect())
                 await _hold_migration_lock(lock_connection, settings)
             # Connected only now, so the revision is read after whoever held the lock committed.
             async with engine.connect() as connection:
