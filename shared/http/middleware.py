@@ -73,7 +73,6 @@ class EdgeMiddleware:
                     path=scope["path"],
                     status=int(message["status"]),
                     duration_ms=(time.perf_counter() - started) * 1000,
-                    request_id=request_id,
                 )
             await send(message)
 

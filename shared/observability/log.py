@@ -125,10 +125,10 @@ class JsonLineFormatter(logging.Formatter):
         *,
         location: str | None = None,
     ) -> dict[str, Any]:
-        """The keys of every line, in order, then `fields`: what a record is formatted into, and
-        what a line written without the logging machinery (the request's access line) starts
-        from."""
-        return {
+        """The keys of every line, in order, then `fields`, without those whose value is None
+        (as Powertools left them out): what a record is formatted into, and what a line written
+        without the logging machinery (the request's access line) is."""
+        line = {
             "level": level,
             "location": location,
             "message": message,
@@ -138,6 +138,7 @@ class JsonLineFormatter(logging.Formatter):
             "xray_trace_id": _xray_trace_id(),
             **fields,
         }
+        return {key: value for key, value in line.items() if value is not None}
 
     def format(self, record: logging.LogRecord) -> str:
         line = self.line(
@@ -150,7 +151,6 @@ class JsonLineFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             line.setdefault("exception", self.formatException(record.exc_info))
             line.setdefault("exception_name", record.exc_info[0].__name__)
-        line = {key: value for key, value in line.items() if value is not None}
         try:
             return json.dumps(line, default=str, separators=_COMPACT)
         except (TypeError, ValueError):

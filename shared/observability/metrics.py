@@ -29,7 +29,6 @@ def log_request_served(
     path: str,
     status: int,
     duration_ms: float,
-    request_id: str,
 ) -> None:
     """The request's one line: its access-log entry and its metrics in CloudWatch's embedded
     metric format, with the keys of the logger's own lines (`JsonLineFormatter.line`: the
@@ -53,15 +52,14 @@ def log_request_served(
     if not _ACCESS_LOGGER.isEnabledFor(logging.INFO):
         line = {"service": logger.name, **measured}
     else:
+        # The correlation id, the request's, is the invocation's (set by the edge middleware).
         access = {
-            "correlation_id": request_id,
             "method": method,
             "path": path,
             "status": status,
             "duration_ms": round(duration_ms, 3),
         }
         line = logger.formatter.line("INFO", "request served", now, {**measured, **access})
-        line = {key: value for key, value in line.items() if value is not None}
     sys.stdout.write(_LINE_JSON.encode(line) + "\n")
 
 
