@@ -11,13 +11,12 @@ import importlib
 import json
 from collections.abc import Mapping
 from copy import deepcopy
-from pathlib import Path
 from typing import Any
 
+from bookstore.cli import PROJECT_ROOT
 from bookstore.template import Function, functions, http_routes, load_template
 from shared.http.json_body import JSON_BODY_RULE
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 COMMITTED_DOCUMENT = PROJECT_ROOT / "functions" / "health" / "openapi.json"
 REGENERATE = "uv run bookstore openapi --output functions/health/openapi.json"
 
