@@ -6,15 +6,13 @@ alembic/ in a temporary folder, against a database with rows in `books`."""
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import time
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
-from alembic import command
 
+from bookstore.migration_sql import revision_sql
 from bookstore.seed import seed_catalog
 from bookstore.template import functions, load_template
 from functions.migrations import runner
@@ -122,20 +120,11 @@ def test_two_racing_upgrades_with_a_concurrent_index_build_it_once_and_leave_no_
     assert locks[0]["n"] == 0
 
 
-def offline_sql(scripts: Path, revisions: str) -> str:
-    config = runner.alembic_config(scripts)
-    output = io.StringIO()
-    config.output_buffer = output
-    with redirect_stdout(io.StringIO()):
-        command.upgrade(config, revisions, sql=True)
-    return output.getvalue()
-
-
 def test_the_offline_sql_sets_the_same_bounds_and_builds_the_index_outside_the_transaction(
     tmp_path: Path,
 ) -> None:
     settings = Settings()
-    sql = offline_sql(scripts_with(tmp_path, CONCURRENT_INDEX), f"{SCHEMA_HEAD}:{PROBE}")
+    sql = revision_sql(scripts_with(tmp_path, CONCURRENT_INDEX))[PROBE]
     bounds = [
         f"SET LOCAL lock_timeout = '{int(settings.migration_lock_timeout * 1000)}ms';",
         f"SET LOCAL statement_timeout = '{int(settings.migration_statement_timeout * 1000)}ms';",
