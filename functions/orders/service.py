@@ -18,7 +18,6 @@ from functions.orders.errors import (
     InvalidTransitionError,
     OrderNotFoundError,
 )
-from functions.orders.reads import visible_owner
 from functions.orders.schemas import OrderPublic
 from shared.auth.tokens import Principal
 from shared.db.integrity import constraint_errors
@@ -97,7 +96,7 @@ async def cancel(
 ) -> OrderPublic:
     """A customer cancels an order of their own; an admin, anyone's."""
     return await _move(
-        session, order_id=order_id, target="cancelled", owner=visible_owner(principal)
+        session, order_id=order_id, target="cancelled", owner=reads.visible_owner(principal)
     )
 
 
