@@ -213,19 +213,3 @@ def _joined_query(raw_query: str) -> dict[str, str]:
     for name, value in parse_qsl(raw_query, keep_blank_values=True):
         joined[name] = f"{joined[name]},{value}" if name in joined else value
     return joined
-
-
-def scheduled_event(rule_name: str = "local-schedule") -> dict[str, Any]:
-    """An EventBridge rule's scheduled event, the shape `Type: Schedule` in template.yaml sends
-    (and `sam local generate-event cloudwatch scheduled-event` prints)."""
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": ACCOUNT_ID,
-        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": "us-east-1",
-        "resources": [f"arn:aws:events:us-east-1:{ACCOUNT_ID}:rule/{rule_name}"],
-        "detail": {},
-    }

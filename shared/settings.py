@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Domain events go to this EventBridge bus after their transaction commits. Unset (local
     # runs): they stay in the outbox table, where `bookstore events` lists them.
     event_bus_name: str | None = None
+    # An event EventBridge refused this many times is given up: kept in the outbox, counted by
+    # the drain's OutboxEventsGivenUp metric, retried only when an operator redrives it.
+    outbox_max_attempts: int = Field(default=20, ge=1)
 
     # Origins browsers may call the API from, comma-separated (`*`: any). In AWS the stack's
     # AllowedOrigins parameter configures API Gateway instead; only the local runner reads this.

@@ -1,7 +1,7 @@
 """The Prebooks function: pre-orders of upcoming books; docs at /prebooks/docs.
 
-Besides API Gateway events, `handler` runs the release job on an EventBridge scheduled event
-(or `{"action": "release-prebooks"}`), see `functions.prebooks.operator_actions`.
+Besides API Gateway events, `handler` runs the release job on `{"action": "release-prebooks"}`
+(its schedule's input), see `functions.prebooks.operator_actions`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ DESCRIPTION = """Pre-orders of books whose release date is in the future.
 
 # The function's whole start-up, with the garbage collector paused: see shared.runtime.startup.
 with collector_paused():
-    from functions.prebooks.operator_actions import ACTIONS, RELEASE_PREBOOKS
+    from functions.prebooks.operator_actions import ACTIONS
     from functions.prebooks.router import router
     from shared.http.app import create_app
     from shared.runtime.handler import create_handler
     from shared.runtime.operator_actions import with_operator_actions
 
     app = create_app("prebooks", router, title="Bookstore prebooks", description=DESCRIPTION)
-    handler = with_operator_actions(create_handler(app), ACTIONS, on_schedule=RELEASE_PREBOOKS)
+    handler = with_operator_actions(create_handler(app), ACTIONS)

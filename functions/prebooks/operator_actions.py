@@ -1,7 +1,7 @@
 """Scheduled invocations of the Prebooks function (see `shared.runtime.operator_actions`).
 
-- An EventBridge scheduled event (hourly by default, `PrebookReleaseSchedule`), or
-  `{"action": "release-prebooks"}` by hand: the release job (`functions.prebooks.release`).
+- `{"action": "release-prebooks"}` (its schedule, hourly by default: `PrebookReleaseSchedule`, or
+  an operator): the release job (`functions.prebooks.release`).
 """
 
 from __future__ import annotations

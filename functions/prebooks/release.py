@@ -23,7 +23,7 @@ from shared.domain.checkout import LineRequest, place_order
 from shared.domain.errors import OutOfStockError
 from shared.domain.outbox import record_event
 from shared.observability.log import logger
-from shared.observability.metrics import emit_counts
+from shared.observability.metrics import emit_metrics
 from shared.settings import get_settings
 
 PREBOOK_FULFILLED = "PrebookFulfilled"
@@ -126,7 +126,7 @@ def _past(deadline: float | None) -> bool:
 
 
 def _record_metrics(summary: ReleaseSummary) -> None:
-    emit_counts(
+    emit_metrics(
         {
             "PrebookBooksSeen": summary.books_seen,
             "PrebooksFulfilled": summary.fulfilled,

@@ -9,14 +9,14 @@ from typing import Any
 from functions.users import repository, service
 from shared.db.transaction import transaction
 from shared.observability.log import logger
-from shared.runtime.operator_actions import failure
+from shared.runtime.operator_actions import ActionFailed
 
 
 async def promote_admin(email: str) -> dict[str, Any]:
     async with transaction() as session:
         result = await service.promote_to_admin(session, email=email)
     if result is None:
-        return failure("USER_NOT_FOUND", "no account has this email: register it first")
+        raise ActionFailed("USER_NOT_FOUND", "no account has this email: register it first")
     user, changed = result
     logger.info("promote-admin", user_id=str(user.id), changed=changed)
     return {"ok": True, "user_id": str(user.id), "role": user.role, "changed": changed}

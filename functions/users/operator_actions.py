@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from functions.users.emails import normalise_email
 from shared.runtime.lazy import lazy_import
-from shared.runtime.operator_actions import Action, failure
+from shared.runtime.operator_actions import Action, ActionFailed
 
 if TYPE_CHECKING:
     from functions.users import jobs
@@ -35,7 +35,7 @@ async def promote_admin(event: dict[str, Any], context: Any) -> dict[str, Any]:
     except ValueError:
         normalised = None
     if normalised is None:
-        return failure("VALIDATION_ERROR", "'email' must be an email address")
+        raise ActionFailed("VALIDATION_ERROR", "'email' must be an email address")
     return await jobs.promote_admin(normalised)
 
 

@@ -4,6 +4,22 @@
 once that commits; `drain_outbox` is what the scheduled drain runs to send whatever is left.
 """
 
-from shared.events.publisher import DrainSummary, PublishSummary, drain_outbox, publish_pending
+from shared.events.publisher import (
+    DrainSummary,
+    OutboxBacklog,
+    PublishSummary,
+    drain_outbox,
+    outbox_backlog,
+    publish_pending,
+    retry_given_up,
+)
 
-__all__ = ["DrainSummary", "PublishSummary", "drain_outbox", "publish_pending"]
+__all__ = [
+    "DrainSummary",
+    "OutboxBacklog",
+    "PublishSummary",
+    "drain_outbox",
+    "outbox_backlog",
+    "publish_pending",
+    "retry_given_up",
+]

@@ -8,6 +8,7 @@ costs cold-start time (boto3 is in the Lambda runtime and never shipped in the l
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,6 +20,8 @@ MAX_ENTRIES_PER_CALL = 10
 # PutEvents refuses a whole request above this (the sum of its entries' sizes, as AWS counts them).
 MAX_REQUEST_BYTES = 256 * 1024
 MAX_ERROR_LENGTH = 1000
+# Calls in flight at once during a drain: enough to hide PutEvents latency (tens of ms a call).
+MAX_PARALLEL_CALLS = 20
 
 # An entry as PutEvents takes it: Source, DetailType, Detail, EventBusName.
 Entry = Mapping[str, str]
@@ -26,9 +29,11 @@ Entry = Mapping[str, str]
 
 @dataclass(frozen=True, slots=True)
 class SendResult:
-    """`errors[i]` is None when entry i went out, else why it did not."""
+    """`errors[i]` is None when entry i went out, else why it did not; `refused[i]` is True when
+    EventBridge answered that entry with an error (rather than the whole call failing)."""
 
     errors: list[str | None]
+    refused: list[bool]
     calls: int
     failed_calls: int
 
@@ -77,27 +82,39 @@ def get_client() -> Any:
 
 
 def send(entries: Sequence[Entry]) -> SendResult:
-    """The entries, in calls of at most ten, until a call raises: that call's entries fail and the
-    rest are not tried (`errors` then covers only the entries that were), since the next call
-    would most likely time out or be throttled too."""
-    errors: list[str | None] = []
-    calls = failed_calls = 0
-    for batch in batches(entries):
-        calls += 1
-        try:
-            # Synchronous on purpose: a Lambda environment serves one request at a time, so
-            # nothing else waits on this loop while the call blocks it, and the client's short
-            # timeouts bound how long that can be.
-            response = get_client().put_events(Entries=list(batch))
-        except Exception as error:
-            # Throttling, a timeout, the network, bad credentials: none of this batch went out.
-            failed_calls += 1
-            reason = _truncate(f"{type(error).__name__}: {error}")
-            logger.warning("PutEvents call failed", entries=len(batch), error=reason)
-            errors.extend([reason] * len(batch))
-            break
-        errors.extend(_entry_errors(response, len(batch)))
-    return SendResult(errors=errors, calls=calls, failed_calls=failed_calls)
+    """The entries, in calls of at most ten, up to `MAX_PARALLEL_CALLS` of them at once; a call
+    that raises fails its own entries only. One call (the publish after a checkout) runs on this
+    thread."""
+    groups = list(batches(entries))
+    if len(groups) <= 1:
+        outcomes = [_call(group) for group in groups]
+    else:
+        # boto3 clients are thread-safe; PutEvents latency, not CPU, bounds a drain.
+        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_CALLS, len(groups))) as pool:
+            outcomes = list(pool.map(_call, groups))
+    return SendResult(
+        errors=[error for errors, _ in outcomes for error in errors],
+        refused=[
+            error is not None and not raised for errors, raised in outcomes for error in errors
+        ],
+        calls=len(outcomes),
+        failed_calls=sum(raised for _, raised in outcomes),
+    )
+
+
+def _call(batch: Sequence[Entry]) -> tuple[list[str | None], bool]:
+    """One PutEvents call: each entry's error (None when it went out), and whether it raised."""
+    try:
+        # Synchronous on purpose: a Lambda environment serves one request at a time, so nothing
+        # else waits on the event loop while the call blocks it, and the client's short timeouts
+        # bound how long that can be.
+        response = get_client().put_events(Entries=list(batch))
+    except Exception as error:
+        # Throttling, a timeout, the network, bad credentials: none of this batch went out.
+        reason = _truncate(f"{type(error).__name__}: {error}")
+        logger.warning("PutEvents call failed", entries=len(batch), error=reason)
+        return [reason] * len(batch), True
+    return _entry_errors(response, len(batch)), False
 
 
 def _entry_errors(response: Mapping[str, Any], count: int) -> list[str | None]:

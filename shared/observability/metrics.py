@@ -63,22 +63,41 @@ def log_request_served(
     sys.stdout.write(_LINE_JSON.encode(line) + "\n")
 
 
-def emit_counts(counts: Mapping[str, int]) -> None:
-    """One line of Count metrics under the service dimension, unless POWERTOOLS_METRICS_DISABLED
-    (the local runner sets it: such lines mean nothing on a laptop). The request line above is
-    the access log too, so it is written either way."""
+def emit_metrics(
+    values: Mapping[str, float],
+    *,
+    units: Mapping[str, str] | None = None,
+    dimensions: Mapping[str, str] | None = None,
+) -> None:
+    """One line of metrics (unit Count unless `units` says otherwise) under the service
+    dimension, plus `dimensions` when given, unless POWERTOOLS_METRICS_DISABLED (the local runner
+    sets it: such lines mean nothing on a laptop). The request line above is the access log too,
+    so it is written either way."""
     if env_flag("POWERTOOLS_METRICS_DISABLED"):
         return
-    metrics = [{"Name": name, "Unit": "Count"} for name in counts]
-    line = {"_aws": _metric_directive(time.time(), metrics), "service": logger.name, **counts}
+    units = units or {}
+    extra = dict(dimensions or {})
+    metrics = [{"Name": name, "Unit": units.get(name, "Count")} for name in values]
+    line = {
+        "_aws": _metric_directive(time.time(), metrics, ["service", *extra]),
+        "service": logger.name,
+        **extra,
+        **values,
+    }
     sys.stdout.write(_LINE_JSON.encode(line) + "\n")
 
 
-def _metric_directive(now: float, metrics: list[dict[str, str]]) -> dict[str, Any]:
+def _metric_directive(
+    now: float, metrics: list[dict[str, str]], dimensions: list[str] | None = None
+) -> dict[str, Any]:
     """The `_aws` member that makes a log line metrics in CloudWatch's embedded metric format."""
     return {
         "Timestamp": int(now * 1000),
         "CloudWatchMetrics": [
-            {"Namespace": _NAMESPACE, "Dimensions": [["service"]], "Metrics": metrics}
+            {
+                "Namespace": _NAMESPACE,
+                "Dimensions": [dimensions or ["service"]],
+                "Metrics": metrics,
+            }
         ],
     }

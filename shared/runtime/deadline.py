@@ -36,3 +36,12 @@ def within_budget(limit: float) -> float:
     """`limit`, or less when the invocation has less time left; never negative."""
     left = seconds_left()
     return limit if left is None else max(min(limit, left), 0.0)
+
+
+def deadline_of(context: object, *, margin_seconds: float) -> float | None:
+    """The `time.monotonic()` by which a job should start no new step: `margin_seconds` before
+    the invocation's timeout. None when `context` cannot tell (a script, a test)."""
+    remaining = getattr(context, "get_remaining_time_in_millis", lambda: None)()
+    if not isinstance(remaining, int | float):
+        return None
+    return time.monotonic() + max(remaining / 1000 - margin_seconds, 0.0)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bookstore.lambda_context import LocalLambdaContext
 from functions.orders.app import handler
+from shared.runtime.operator_actions import ActionFailed
 from tests.orders.helpers import Shop, checkout
 from tests.support.accounts import Account
 from tests.support.lambda_client import LambdaClient
@@ -30,12 +33,12 @@ def test_the_daily_purge_forgets_only_keys_older_than_24_hours(
     assert shop.count("orders") == 2
 
 
-def test_an_unknown_action_is_refused_and_names_the_known_ones(database_url: str) -> None:
-    result = invoke_action("drop-everything")
+def test_an_unknown_action_fails_its_invocation_and_names_the_known_ones(database_url: str) -> None:
+    with pytest.raises(ActionFailed) as failed:
+        invoke_action("drop-everything")
 
-    assert result["ok"] is False
-    assert result["code"] == "UNKNOWN_ACTION"
-    assert "drain-outbox" in str(result["detail"])
+    assert failed.value.code == "UNKNOWN_ACTION"
+    assert "drain-outbox" in failed.value.detail
 
 
 def test_the_openapi_document_describes_every_orders_route_and_its_errors(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bookstore.events import scheduled_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.prebooks.app import handler
 from tests.support.accounts import Account, make_book, stock_of
@@ -17,8 +16,8 @@ NEXT_MONTH = datetime.now(UTC).date() + timedelta(days=30)
 
 
 def release_job() -> dict[str, Any]:
-    """One run of the release job, from an EventBridge scheduled event, through the handler."""
-    return handler(scheduled_event("prebook-release"), LocalLambdaContext(timeout_seconds=900))
+    """One run of the release job, from its schedule's input, through the handler."""
+    return handler({"action": "release-prebooks"}, LocalLambdaContext(timeout_seconds=900))
 
 
 class Shelf:

@@ -32,18 +32,8 @@ def sample_events() -> dict[str, dict[str, Any]]:
             route="/prebooks/{prebook_id}",
             path_parameters={"prebook_id": PREBOOK_ID},
         ),
-        # What the release schedule sends (`sam local generate-event cloudwatch scheduled-event`).
-        "scheduled-release": {
-            "version": "0",
-            "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-            "detail-type": "Scheduled Event",
-            "source": "aws.events",
-            "account": "123456789012",
-            "time": "2026-11-22T07:00:00Z",
-            "region": "us-east-1",
-            "resources": ["arn:aws:events:us-east-1:123456789012:rule/prebook-release"],
-            "detail": {},
-        },
+        # What the release schedule sends (its input in template.yaml).
+        "release-prebooks": {"action": "release-prebooks"},
     }
 
 

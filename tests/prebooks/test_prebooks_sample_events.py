@@ -19,7 +19,7 @@ def test_the_committed_events_are_the_generated_ones() -> None:
     stale = stale_events(samples.EVENTS_DIR, samples.sample_events())
 
     assert stale == [], "regenerate them: uv run python -m tests.prebooks.sample_events"
-    assert set(samples.sample_events()) == {*EXPECTED_STATUS, "scheduled-release"}
+    assert set(samples.sample_events()) == {*EXPECTED_STATUS, "release-prebooks"}
 
 
 @pytest.mark.parametrize(("name", "status"), sorted(EXPECTED_STATUS.items()))
@@ -42,11 +42,11 @@ def test_each_sample_http_event_is_served_by_the_handler(
     assert response.status_code == status, response.body
 
 
-def test_the_sample_scheduled_event_runs_the_release_job(shelf: Shelf, customer: Account) -> None:
+def test_the_sample_schedule_input_runs_the_release_job(shelf: Shelf, customer: Account) -> None:
     book = shelf.upcoming()
     shelf.prebook(customer, book)
     shelf.release_today(book)
-    event = filled_in(samples.EVENTS_DIR, "scheduled-release", {})
+    event = filled_in(samples.EVENTS_DIR, "release-prebooks", {})
 
     result = handler(event, LocalLambdaContext())
 

@@ -20,7 +20,7 @@ from bookstore.lambda_context import LocalLambdaContext
 from shared.http.app import create_app
 from shared.observability.log import logger
 from shared.runtime.handler import create_handler, run_on_process_loop
-from shared.runtime.operator_actions import with_operator_actions
+from shared.runtime.operator_actions import ActionFailed, with_operator_actions
 from shared.runtime.snapstart import after_restore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,10 +98,11 @@ def test_what_one_invocation_set_does_not_reach_the_next(
     request("/logbook/low-shelf", request_id="gateway-id-3", context=LocalLambdaContext())
     second = LocalLambdaContext(function_name="Logbook-operator")
 
-    answer = handler({"action": "reshelve"}, second)
+    with pytest.raises(ActionFailed):
+        handler({"action": "reshelve"}, second)
 
-    assert answer["code"] == "UNKNOWN_ACTION"
-    [line] = lines(capsys, "operator action refused")
+    [line] = lines(capsys, "action failed")
+    assert line["code"] == "UNKNOWN_ACTION"
     assert "correlation_id" not in line
     assert line["function_request_id"] == second.aws_request_id
     assert line["function_name"] == "Logbook-operator"

@@ -71,12 +71,15 @@ def throttled() -> ClientError:
 
 class PutEventsSpy:
     """Stands in for the client's `put_events`: records every call, then fails what the test asks
-    (whole calls, or chosen entries) and hands the rest to moto. This fakes AWS, never the database."""
+    (whole calls, or chosen entries) and hands the rest to moto. This fakes AWS, never the database.
+    A drain's calls run on several threads at once, so calls are told apart by the events they
+    carry, never by their order."""
 
     def __init__(self, client: Any) -> None:
         self.calls: list[list[Mapping[str, str]]] = []
-        self.failing_calls: set[int] = set()  # 1-based call numbers that raise
         self.fail_every_call = False
+        # A call for whose entries this answers True raises.
+        self.raise_when: Callable[[Sequence[Mapping[str, str]]], bool] | None = None
         self.failing_event_ids: set[str] = set()  # entries answered with an ErrorCode
         self.before_call: Callable[[Sequence[Mapping[str, str]]], None] | None = None
         self._real = client.put_events
@@ -85,7 +88,7 @@ class PutEventsSpy:
         self.calls.append(Entries)
         if self.before_call is not None:
             self.before_call(Entries)
-        if self.fail_every_call or len(self.calls) in self.failing_calls:
+        if self.fail_every_call or (self.raise_when is not None and self.raise_when(Entries)):
             raise throttled()
         failing = {
             i for i, entry in enumerate(Entries) if event_id(entry) in self.failing_event_ids

@@ -8,6 +8,7 @@ import pytest
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from functions.users.app import handler
+from shared.runtime.operator_actions import ActionFailed
 from tests.support.databases import sql
 from tests.support.lambda_client import LambdaClient
 from tests.support.pages import Page, walk_pages
@@ -133,11 +134,11 @@ def test_promote_admin_by_direct_invocation_makes_a_registered_user_admin(
     assert client.get("/users/me", token=token).json()["role"] == "admin"
 
 
-def test_promote_admin_of_an_unknown_email_creates_nothing(client: LambdaClient) -> None:
-    result = promote_admin("ghost@example.org")
+def test_promote_admin_of_an_unknown_email_fails_and_creates_nothing(client: LambdaClient) -> None:
+    with pytest.raises(ActionFailed) as failed:
+        promote_admin("ghost@example.org")
 
-    assert result["ok"] is False
-    assert result["code"] == "USER_NOT_FOUND"
+    assert failed.value.code == "USER_NOT_FOUND"
     assert login(client, email="ghost@example.org").status_code == 401
 
 
@@ -150,11 +151,11 @@ def test_promote_admin_of_an_unknown_email_creates_nothing(client: LambdaClient)
         {"action": "drop-tables"},
     ],
 )
-def test_a_malformed_direct_invocation_is_refused(database_url: str, event: dict[str, Any]) -> None:
-    result = handler(event, LocalLambdaContext())
+def test_a_malformed_direct_invocation_fails(database_url: str, event: dict[str, Any]) -> None:
+    with pytest.raises(ActionFailed) as failed:
+        handler(event, LocalLambdaContext())
 
-    assert result["ok"] is False
-    assert result["code"] in {"VALIDATION_ERROR", "UNKNOWN_ACTION"}
+    assert failed.value.code in {"VALIDATION_ERROR", "UNKNOWN_ACTION"}
 
 
 def test_an_api_gateway_event_carrying_an_action_key_is_served_as_http(
