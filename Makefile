@@ -35,7 +35,7 @@ help:
 	@echo "Everyday targets (thin wrappers around the README's commands):"
 	@echo "  make dev     uv run bookstore dev --seed   the API on http://127.0.0.1:3000"
 	@echo "  make test    uv run pytest"
-	@echo "  make lint    ruff, mypy, cfn-lint and sam validate, as CI runs them"
+	@echo "  make lint    ruff, mypy, cfn-lint, sam validate and checkov, as CI runs them"
 	@echo "  make build   uv run sam build"
 	@echo "The build-<LogicalId> targets are for 'sam build' (it sets ARTIFACTS_DIR), not for you."
 
@@ -51,6 +51,7 @@ lint:
 	uv run mypy
 	uv run cfn-lint template.yaml
 	uv run sam validate --lint --region us-east-1
+	uv run bookstore scan-template
 
 build:
 	uv run sam build

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bookstore.commands.migrate",
     "bookstore.commands.openapi",
     "bookstore.commands.release_prebooks",
+    "bookstore.commands.scan_template",
     "bookstore.commands.seed",
 )
 
