@@ -42,6 +42,7 @@ def scripts(quick: bool) -> list[Script]:
             "books_bench.py",
             ("--books", "20000" if quick else "100000", "--runs", "100" if quick else "300"),
         ),
+        Script("drain_bench.py", ("--events", "20000" if quick else "100000")),
     ]
 
 
