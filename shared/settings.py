@@ -74,7 +74,13 @@ class Settings(BaseSettings):
     # AllowedOrigins parameter configures API Gateway instead; only the local runner reads this.
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
-    @field_validator("allowed_origins", mode="before")
+    # Sign-in with OpenID Connect: the providers' names (each configured by OIDC_<NAME>_ISSUER,
+    # OIDC_<NAME>_CLIENT_ID and a client secret, see functions.users.oidc.config), and the client
+    # URIs the code flow may hand its one-time code to, each matched exactly.
+    oidc_providers: Annotated[tuple[str, ...], NoDecode] = ()
+    oidc_redirect_uris: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("allowed_origins", "oidc_providers", "oidc_redirect_uris", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

@@ -36,6 +36,7 @@ from tests.support.databases import (
 # `disposable_postgres` (a server of the tests' own, for faults).
 pytest_plugins = (
     "tests.support.eventbridge",
+    "tests.support.oidc",
     "tests.support.accounts",
     "tests.support.races",
     "tests.support.api_examples",

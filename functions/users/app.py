@@ -10,6 +10,7 @@ from shared.runtime.startup import collector_paused
 
 # The function's whole start-up, with the garbage collector paused: see shared.runtime.startup.
 with collector_paused():
+    from functions.users.oidc.router import oidc_router
     from functions.users.operator_actions import ACTIONS
     from functions.users.router import auth_router, users_router
     from shared.http.app import create_app
@@ -19,6 +20,7 @@ with collector_paused():
     app = create_app(
         "users",
         auth_router,
+        oidc_router,
         users_router,
         title="Bookstore users",
         description="Registration, login and token refresh, the caller's account, and account "

@@ -38,6 +38,11 @@ async def login(session: AsyncSession, *, email: str, password: str) -> TokenPai
         passwords.verify_dummy(password)
         logger.info("login refused")
         raise InvalidCredentialsError()
+    if user.password_hash is None:
+        # An account made by signing in with a provider has no password until its owner sets one.
+        passwords.verify_dummy(password)
+        logger.info("login refused: no password", user_id=str(user.id))
+        raise InvalidCredentialsError()
     valid, upgraded_hash = passwords.verify_and_update(password, user.password_hash)
     if not valid or not user.is_active:
         logger.info("login refused", user_id=str(user.id))
@@ -46,6 +51,11 @@ async def login(session: AsyncSession, *, email: str, password: str) -> TokenPai
         user.password_hash = upgraded_hash
         logger.info("password hash upgraded", user_id=str(user.id))
     logger.info("login succeeded", user_id=str(user.id))
+    return start_login(session, user=user)
+
+
+def start_login(session: AsyncSession, *, user: User) -> TokenPair:
+    """The token pair of a new login: the first token of a new refresh-token family."""
     return _issue_pair(session, user=user, family_id=new_id())
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from shared.errors import ConflictError, InvalidInputError, NotFoundError, UnauthorizedError
+from shared.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+)
 
 
 class InvalidCredentialsError(UnauthorizedError):
@@ -45,3 +51,31 @@ class CurrentPasswordMissingError(InvalidInputError):
             "Field required to change the password",
             error_type="missing",
         )
+
+
+class ProviderNotFoundError(NotFoundError):
+    default_code = "AUTH_PROVIDER_NOT_FOUND"
+    default_detail = "No sign-in provider of this name is configured"
+    default_field = "provider"
+
+
+class InvalidIdTokenError(UnauthorizedError):
+    default_code = "AUTH_INVALID_TOKEN"
+    default_detail = "The provider's token could not be verified"
+
+
+class InvalidSignInCodeError(UnauthorizedError):
+    default_code = "AUTH_INVALID_TOKEN"
+    default_detail = "Unknown, used or expired sign-in code"
+
+
+class EmailNotVerifiedError(ConflictError):
+    default_code = "AUTH_EMAIL_NOT_VERIFIED"
+    default_detail = (
+        "The provider does not vouch for this email: verify it with the provider, or sign in "
+        "with a password"
+    )
+
+
+class ProviderUnavailableError(ServiceUnavailableError):
+    default_detail = "The sign-in provider cannot be reached, try again shortly"

@@ -3,10 +3,11 @@ this module on the first action: it writes through the ORM session, requests tha
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from functions.users import repository, service
+from functions.users.oidc import repository as identities
 from shared.db.transaction import transaction
 from shared.observability.log import logger
 from shared.runtime.operator_actions import ActionFailed
@@ -25,5 +26,7 @@ async def promote_admin(email: str) -> dict[str, Any]:
 async def purge_refresh_tokens_expired_before(cutoff: datetime) -> dict[str, Any]:
     async with transaction() as session:
         deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff=cutoff)
-    logger.info("expired refresh tokens purged", deleted=deleted)
-    return {"ok": True, "deleted": deleted}
+        # Unfinished sign-ins with a provider, and one-time sign-in codes never redeemed.
+        sign_ins = await identities.delete_expired(session, now=datetime.now(UTC))
+    logger.info("expired refresh tokens purged", deleted=deleted, sign_ins=sign_ins)
+    return {"ok": True, "deleted": deleted, "sign_ins_deleted": sign_ins}

@@ -6,11 +6,13 @@ Both map one statement's rows straight to `UserPublic`, so they run on SQLAlchem
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from functions.users.schemas import UserPublic
+from functions.users.schemas import AccountPublic, UserPublic
 from shared.auth.tokens import Principal
 from shared.db.reads import CompiledRead, reading
+from shared.db.tables.identities import user_identities
 from shared.db.tables.users import users
 from shared.domain.errors import AccountUnavailableError
 from shared.http.pagination import Page, PageParams, id_cursor_of, page_of_rows
@@ -18,8 +20,19 @@ from shared.http.pagination import Page, PageParams, id_cursor_of, page_of_rows
 _PUBLIC_COLUMNS = (users.c.id, users.c.email, users.c.full_name, users.c.role, users.c.created_at)
 
 # A valid token whose account is gone or disabled is no longer valid: both find no row.
+_PROVIDERS = (
+    select(
+        func.array_agg(aggregate_order_by(user_identities.c.provider, user_identities.c.provider))
+    )
+    .where(user_identities.c.user_id == users.c.id)
+    .scalar_subquery()
+)
 _ACTIVE_ACCOUNT = CompiledRead(
-    select(*_PUBLIC_COLUMNS).where(users.c.id == bindparam("user_id"), users.c.is_active)
+    select(
+        *_PUBLIC_COLUMNS,
+        users.c.password_hash.is_not(None).label("has_password"),
+        _PROVIDERS.label("providers"),
+    ).where(users.c.id == bindparam("user_id"), users.c.is_active)
 )
 
 # In id order, which is time order: a page never shifts when users register meanwhile.
@@ -34,12 +47,16 @@ _PAGE_AFTER = CompiledRead(
 )
 
 
-async def current_account(*, principal: Principal) -> UserPublic:
+async def current_account(*, principal: Principal) -> AccountPublic:
     async with reading() as reader:
         row = await reader.fetchrow(_ACTIVE_ACCOUNT, user_id=principal.user_id)
     if row is None:
         raise AccountUnavailableError()
-    return UserPublic.model_validate(dict(row))
+    values = dict(row)
+    has_password, providers = values.pop("has_password"), values.pop("providers")
+    return AccountPublic.of(
+        UserPublic.model_validate(values), has_password=has_password, providers=providers or []
+    )
 
 
 async def list_users(*, page: PageParams) -> Page[UserPublic]:

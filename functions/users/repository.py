@@ -29,7 +29,7 @@ async def get_user_by_email(session: AsyncSession, *, email: str) -> User | None
 
 
 async def add_user(
-    session: AsyncSession, *, email: str, full_name: str, password_hash: str, role: Role
+    session: AsyncSession, *, email: str, full_name: str, password_hash: str | None, role: Role
 ) -> User:
     user = User(email=email, full_name=full_name, password_hash=password_hash, role=role)
     session.add(user)

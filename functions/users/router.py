@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Response, status
 
 from functions.users import reads
 from functions.users.schemas import (
+    AccountPublic,
     RefreshRequest,
     TokenPair,
     UserLogin,
@@ -87,7 +88,7 @@ async def logout(data: RefreshRequest, session: SessionDep) -> Response:
 
 
 @users_router.get("/me", summary="The caller's account", responses=error_responses(401))
-async def get_me(principal: CurrentUser) -> UserPublic:
+async def get_me(principal: CurrentUser) -> AccountPublic:
     return await reads.current_account(principal=principal)
 
 
@@ -95,11 +96,14 @@ async def get_me(principal: CurrentUser) -> UserPublic:
     "/me",
     summary="Change the caller's name or password",
     description="A new `password` needs `current_password` (422 when missing, 401 "
-    "`AUTH_INVALID_CREDENTIALS` when wrong), and revokes every refresh token of the account. "
-    "Fields left out are unchanged; `null` is refused.",
+    "`AUTH_INVALID_CREDENTIALS` when wrong), unless the account has none yet (made by signing "
+    "in with a provider), and revokes every refresh token of the account. Fields left out are "
+    "unchanged; `null` is refused.",
     responses=error_responses(401),
 )
-async def update_me(principal: CurrentUser, data: UserUpdateMe, session: SessionDep) -> UserPublic:
+async def update_me(
+    principal: CurrentUser, data: UserUpdateMe, session: SessionDep
+) -> AccountPublic:
     return await service.update_me(session, principal=principal, data=data)
 
 

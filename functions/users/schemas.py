@@ -111,14 +111,9 @@ class RefreshRequest(RequestModel):
 
 
 class UserUpdateMe(RequestModel):
-    # A new password needs the current one (422 without it), stated so in the JSON Schema.
-    model_config = ConfigDict(
-        json_schema_extra={"dependentRequired": {"password": ["current_password"]}}
-    )
-
     full_name: FullName | None = omittable()
     password: NewPassword | None = omittable(
-        description="The new password; needs `current_password`",
+        description="The new password; needs `current_password` when the account has one",
     )
     current_password: Password | None = omittable()
 
@@ -142,6 +137,20 @@ class UserPublic(BaseModel):
     full_name: str
     role: Role
     created_at: datetime
+
+
+class AccountPublic(UserPublic):
+    """The caller's own account, with how it can sign in."""
+
+    sign_in_methods: list[str] = Field(
+        description='`"password"` when the account has one, and the name of each sign-in '
+        "provider it is linked to (`google`), sorted"
+    )
+
+    @classmethod
+    def of(cls, user: UserPublic, *, has_password: bool, providers: list[str]) -> AccountPublic:
+        methods = sorted({*providers, *(["password"] if has_password else [])})
+        return cls(**user.model_dump(), sign_in_methods=methods)
 
 
 class TokenPair(BaseModel):

@@ -16,7 +16,8 @@ from functions.users.errors import (
     UserNotFoundError,
     WrongCurrentPasswordError,
 )
-from functions.users.schemas import UserPublic, UserRegister, UserUpdateMe
+from functions.users.oidc import repository as identities
+from functions.users.schemas import AccountPublic, UserPublic, UserRegister, UserUpdateMe
 from shared.auth.roles import Role
 from shared.auth.tokens import Principal
 from shared.db.integrity import constraint_errors
@@ -60,21 +61,27 @@ async def create_user(
 
 async def update_me(
     session: AsyncSession, *, principal: Principal, data: UserUpdateMe
-) -> UserPublic:
+) -> AccountPublic:
     user = await _active_user(session, principal)
     if data.password is not None:
-        if data.current_password is None:
-            raise CurrentPasswordMissingError()
-        valid, _ = passwords.verify_and_update(data.current_password, user.password_hash)
-        if not valid:
-            raise WrongCurrentPasswordError()
+        # An account made by signing in with a provider sets its first password without one.
+        if user.password_hash is not None:
+            if data.current_password is None:
+                raise CurrentPasswordMissingError()
+            valid, _ = passwords.verify_and_update(data.current_password, user.password_hash)
+            if not valid:
+                raise WrongCurrentPasswordError()
         user.password_hash = passwords.hash_password(data.password)
         await repository.revoke_user_tokens(session, user_id=user.id, now=datetime.now(UTC))
         logger.info("password changed: refresh tokens revoked", user_id=str(user.id))
     if data.full_name is not None:
         user.full_name = data.full_name
     await session.flush()
-    return UserPublic.model_validate(user)
+    return AccountPublic.of(
+        UserPublic.model_validate(user),
+        has_password=user.password_hash is not None,
+        providers=await identities.providers_of(session, user_id=user.id),
+    )
 
 
 async def set_role(

@@ -10,6 +10,9 @@ from shared.db.models.search_word import SearchWord
 from shared.db.models.user import RefreshToken, User
 from shared.db.models.wishlist import WishlistItem
 
+# Tables only Core statements use, imported so the metadata (and Alembic) sees them too.
+from shared.db.tables import identities as _identities  # noqa: F401
+
 __all__ = [
     "Base",
     "Book",

@@ -13,13 +13,13 @@ from shared.db.tables.users import refresh_tokens, users
 
 
 class User(Identified, Timestamped, Base):
-    """`email` is stored normalised (trimmed, lower case); `password_hash` is a PHC Argon2id string."""
+    """`email` is stored normalised (trimmed, lower case); `password_hash` is a PHC Argon2id string, or None."""
 
     __table__ = users
 
     email: Mapped[str]
     full_name: Mapped[str]
-    password_hash: Mapped[str]
+    password_hash: Mapped[str | None]
     role: Mapped[Role]
     is_active: Mapped[bool]
 
