@@ -42,7 +42,7 @@ def test_get_me_answers_the_account_of_the_access_token(any_client: LambdaClient
     response = any_client.get("/users/me", token=session["access_token"])
 
     assert response.status_code == 200
-    assert response.json() == session["user"]
+    assert response.json() == {**session["user"], "sign_in_methods": ["password"]}
 
 
 @pytest.mark.parametrize("variant", ["ANN@EXAMPLE.ORG", "Ann@example.org", " ann@Example.Org "])
@@ -104,7 +104,11 @@ def test_patch_me_changes_the_full_name(any_client: LambdaClient) -> None:
     )
 
     assert response.status_code == 200
-    assert response.json() == {**pair["user"], "full_name": "Ann B. Example"}
+    assert response.json() == {
+        **pair["user"],
+        "full_name": "Ann B. Example",
+        "sign_in_methods": ["password"],
+    }
     assert any_client.get("/users/me", token=pair["access_token"]).json()["full_name"] == (
         "Ann B. Example"
     )
@@ -116,7 +120,7 @@ def test_patch_me_with_nothing_changes_nothing(client: LambdaClient) -> None:
     response = client.patch("/users/me", token=pair["access_token"], json_body={})
 
     assert response.status_code == 200
-    assert response.json() == pair["user"]
+    assert response.json() == {**pair["user"], "sign_in_methods": ["password"]}
 
 
 def test_patch_me_changes_the_password_for_the_next_login(client: LambdaClient) -> None:

@@ -342,3 +342,22 @@ def test_the_code_flow_hands_sign_ins_only_to_an_allowed_redirect_uri(
 
     assert (response.status_code, response.json()["code"]) == (422, "VALIDATION_ERROR")
     assert response.json()["field"] == "redirect_uri"
+
+
+def test_the_stack_configures_google_and_cognito_sign_in_for_the_users_function_alone() -> None:
+    from bookstore.sam_translation import resources_of_type, translated_template
+
+    functions = resources_of_type(translated_template(), "AWS::Lambda::Function")
+    users = functions["UsersFunction"]["Properties"]["Environment"]["Variables"]
+
+    assert users["OIDC_GOOGLE_ISSUER"] == "https://accounts.google.com"
+    assert users["OIDC_GOOGLE_CLIENT_ID"] == {"Ref": "OidcGoogleClientId"}
+    assert users["OIDC_COGNITO_ISSUER"] == {
+        "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${OidcCognitoUserPoolId}"
+    }
+    assert users["OIDC_REDIRECT_URIS"] == {"Ref": "OidcRedirectUris"}
+    assert users["OIDC_PROVIDERS"]["Fn::If"][0] == "UseGoogleSignIn"
+    for name, function in functions.items():
+        variables = function["Properties"].get("Environment", {}).get("Variables", {})
+        if name != "UsersFunction":
+            assert not any(key.startswith("OIDC_") for key in variables), name

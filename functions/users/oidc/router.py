@@ -112,7 +112,7 @@ async def start_sign_in(
     "`SERVICE_UNAVAILABLE`) or the provider's.",
     responses={**_REDIRECT, **error_responses(401, 404, 422)},
 )
-async def oidc_callback(
+async def finish_sign_in(
     provider: ProviderDep,
     request: Request,
     session: SessionDep,
@@ -147,4 +147,4 @@ async def redeem_sign_in_code(
 
 def _callback_url(request: Request, provider: Provider) -> str:
     # The URL the provider must have registered for this API, from the host the request came to.
-    return str(request.url_for("oidc_callback", provider=provider.name))
+    return str(request.url_for("finish_sign_in", provider=provider.name))
