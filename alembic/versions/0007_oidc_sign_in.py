@@ -4,8 +4,9 @@ Revision ID: 0007_oidc_sign_in
 Revises: 0006_search_words
 Create Date: 2026-12-07 19:00:00.000000
 
-Expand only: three new tables, and `users.password_hash` may be null (the previous release never
-writes such a row; its login refuses a wrong password before it reads the hash of another).
+Expand only: three new tables, and `users.has_password` with a constant default (a catalog change).
+An account made through a provider keeps a `password_hash` (of a random secret), so the previous
+release's login refuses it as it refuses any wrong password.
 """
 
 from collections.abc import Sequence
@@ -74,21 +75,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("code_hash", name=op.f("pk_oidc_login_codes")),
     )
-    # Loosening a constraint: a catalog change, no scan.
-    op.alter_column("users", "password_hash", existing_type=sa.String(length=255), nullable=True)
+    op.add_column(
+        "users",
+        sa.Column("has_password", sa.Boolean(), server_default=sa.true(), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    without_password = op.get_bind().scalar(
-        sa.text("SELECT count(*) FROM users WHERE password_hash IS NULL")
-    )
-    if without_password:
-        raise RuntimeError(
-            f"{without_password} accounts were made by signing in with a provider and have no "
-            "password: the previous schema cannot hold them, and deleting them would take their "
-            "orders. Have them set a password (PATCH /users/me), then downgrade."
-        )
-    op.alter_column("users", "password_hash", existing_type=sa.String(length=255), nullable=False)
+    # Accounts made through a provider stay, with a password nobody knows: their owners reset it.
+    op.drop_column("users", "has_password")
     op.drop_table("oidc_login_codes")
     op.drop_table("oidc_authorizations")
     op.drop_index("ix_user_identities_user_id", table_name="user_identities")

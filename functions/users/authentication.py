@@ -38,11 +38,6 @@ async def login(session: AsyncSession, *, email: str, password: str) -> TokenPai
         passwords.verify_dummy(password)
         logger.info("login refused")
         raise InvalidCredentialsError()
-    if user.password_hash is None:
-        # An account made by signing in with a provider has no password until its owner sets one.
-        passwords.verify_dummy(password)
-        logger.info("login refused: no password", user_id=str(user.id))
-        raise InvalidCredentialsError()
     valid, upgraded_hash = passwords.verify_and_update(password, user.password_hash)
     if not valid or not user.is_active:
         logger.info("login refused", user_id=str(user.id))

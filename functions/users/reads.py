@@ -30,7 +30,7 @@ _PROVIDERS = (
 _ACTIVE_ACCOUNT = CompiledRead(
     select(
         *_PUBLIC_COLUMNS,
-        users.c.password_hash.is_not(None).label("has_password"),
+        users.c.has_password,
         _PROVIDERS.label("providers"),
     ).where(users.c.id == bindparam("user_id"), users.c.is_active)
 )

@@ -29,9 +29,21 @@ async def get_user_by_email(session: AsyncSession, *, email: str) -> User | None
 
 
 async def add_user(
-    session: AsyncSession, *, email: str, full_name: str, password_hash: str | None, role: Role
+    session: AsyncSession,
+    *,
+    email: str,
+    full_name: str,
+    password_hash: str,
+    role: Role,
+    has_password: bool = True,
 ) -> User:
-    user = User(email=email, full_name=full_name, password_hash=password_hash, role=role)
+    user = User(
+        email=email,
+        full_name=full_name,
+        password_hash=password_hash,
+        has_password=has_password,
+        role=role,
+    )
     session.add(user)
     await session.flush()
     return user

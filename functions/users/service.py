@@ -65,13 +65,14 @@ async def update_me(
     user = await _active_user(session, principal)
     if data.password is not None:
         # An account made by signing in with a provider sets its first password without one.
-        if user.password_hash is not None:
+        if user.has_password:
             if data.current_password is None:
                 raise CurrentPasswordMissingError()
             valid, _ = passwords.verify_and_update(data.current_password, user.password_hash)
             if not valid:
                 raise WrongCurrentPasswordError()
         user.password_hash = passwords.hash_password(data.password)
+        user.has_password = True
         await repository.revoke_user_tokens(session, user_id=user.id, now=datetime.now(UTC))
         logger.info("password changed: refresh tokens revoked", user_id=str(user.id))
     if data.full_name is not None:
@@ -79,7 +80,7 @@ async def update_me(
     await session.flush()
     return AccountPublic.of(
         UserPublic.model_validate(user),
-        has_password=user.password_hash is not None,
+        has_password=user.has_password,
         providers=await identities.providers_of(session, user_id=user.id),
     )
 

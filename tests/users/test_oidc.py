@@ -138,6 +138,17 @@ def test_an_unverified_email_never_signs_into_or_takes_over_an_account(
     assert sql(database_url, "SELECT count(*) AS n FROM user_identities")[0]["n"] == 0
 
 
+def test_an_unverified_email_makes_no_account_either(
+    client: LambdaClient, provider: MockProvider, database_url: str
+) -> None:
+    provider.set_user("google-456", email="new@example.org", email_verified=False)
+
+    response = signed_in_with_id_token(client, provider, "google-456")
+
+    assert (response.status_code, response.json()["code"]) == (409, "AUTH_EMAIL_NOT_VERIFIED")
+    assert sql(database_url, "SELECT count(*) AS n FROM users")[0]["n"] == 0
+
+
 def test_a_provider_account_sets_its_first_password_without_a_current_one(
     client: LambdaClient, provider: MockProvider
 ) -> None:

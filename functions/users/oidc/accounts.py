@@ -8,10 +8,12 @@ takes over, an account.
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
+from functions.users import passwords
 from functions.users import repository as users
 from functions.users.emails import normalise_email
 from functions.users.errors import EmailNotVerifiedError, InvalidIdTokenError
@@ -64,7 +66,9 @@ async def _first_sign_in(
                 session,
                 email=email,
                 full_name=_full_name(claims, email),
-                password_hash=None,
+                # A hash of a secret nobody knows: a password login fails as a wrong one does.
+                password_hash=passwords.hash_password(secrets.token_urlsafe(32)),
+                has_password=False,
                 role="customer",
             )
     except IntegrityError as error:

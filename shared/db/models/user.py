@@ -13,13 +13,14 @@ from shared.db.tables.users import refresh_tokens, users
 
 
 class User(Identified, Timestamped, Base):
-    """`email` is stored normalised (trimmed, lower case); `password_hash` is a PHC Argon2id string, or None."""
+    """`email` is stored normalised (trimmed, lower case); `password_hash` is a PHC Argon2id string."""
 
     __table__ = users
 
     email: Mapped[str]
     full_name: Mapped[str]
-    password_hash: Mapped[str | None]
+    password_hash: Mapped[str]
+    has_password: Mapped[bool]
     role: Mapped[Role]
     is_active: Mapped[bool]
 

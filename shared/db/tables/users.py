@@ -28,8 +28,10 @@ users = Table(
     *timestamp_columns(),
     Column("email", String(320), nullable=False),
     Column("full_name", String(100), nullable=False),
-    # None for an account made by signing in with a provider, until its owner sets a password.
-    Column("password_hash", String(255)),
+    Column("password_hash", String(255), nullable=False),
+    # False for an account made by signing in with a provider, until its owner sets a password:
+    # its `password_hash` is then the hash of a random secret nobody knows.
+    Column("has_password", Boolean, default=True, server_default=true(), nullable=False),
     Column("role", String(16), default="customer", server_default="customer", nullable=False),
     Column("is_active", Boolean, default=True, server_default=true(), nullable=False),
     CheckConstraint(f"role IN {ROLES!r}", name="role_valid"),
