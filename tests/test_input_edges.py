@@ -33,6 +33,13 @@ from tests.support.databases import sql
 from tests.support.handlers import HANDLERS
 from tests.support.lambda_client import LambdaClient, LambdaResponse, invoke
 from tests.support.logs import CapturedLogs, captured_logs
+from tests.support.oidc import (
+    CLIENT_REDIRECT_URI,
+    PROVIDER,
+    MockProvider,
+    sign_in_body,
+    sign_in_code,
+)
 from tests.users.helpers import NEW_PASSWORD, PASSWORD
 
 # What a database error carries, which neither a response nor a log line may show.
@@ -177,6 +184,7 @@ class World:
     database_url: str
     admin: Account
     path_values: dict[str, str]
+    provider: MockProvider
 
     @property
     def admin_email(self) -> str:
@@ -270,11 +278,20 @@ VALID_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "PUT /cart/items/{book_id}": lambda w: {"quantity": 1},
     "PATCH /orders/{order_id}": lambda w: {"status": "paid"},
     "POST /prebooks": lambda w: {"book_id": w.path_values["other_upcoming_book_id"], "quantity": 1},
+    "POST /auth/oidc/{provider}": lambda w: sign_in_body(w.provider),
+    "POST /auth/oidc/{provider}/token": lambda w: {"code": sign_in_code(users_handler, w.provider)},
+}
+
+
+# Valid values of the required query parameters of the operations that have some.
+VALID_QUERIES: dict[str, dict[str, str]] = {
+    "GET /auth/oidc/{provider}/authorize": {"redirect_uri": CLIENT_REDIRECT_URI},
+    "GET /auth/oidc/{provider}/callback": {"state": "a state this API never issued"},
 }
 
 
 @pytest.fixture
-def world(database_url: str) -> World:
+def world(database_url: str, provider: MockProvider) -> World:
     """An admin with a password; a book on sale, two upcoming ones, another account, and the
     admin's order and prebook."""
     admin = make_account(database_url, "admin")
@@ -303,8 +320,9 @@ def world(database_url: str) -> World:
         "user_id": make_account(database_url).id,
         "order_id": order.json()["id"],
         "prebook_id": prebook.json()["id"],
+        "provider": PROVIDER,
     }
-    return World(database_url, admin, path_values)
+    return World(database_url, admin, path_values, provider)
 
 
 @pytest.fixture
@@ -505,12 +523,18 @@ def test_nul_surrogates_and_huge_numbers_in_query_parameters_and_headers_are_4xx
     verdicts = Verdicts()
     for parameter in operation.parameters_in("query"):
         name, schema = parameter["name"], operation.resolve(parameter["schema"])
+        # The operation's other required parameters, valid, so the answer is about this one.
+        others = dict(VALID_QUERIES.get(operation.id, {}))
+        others.pop(name, None)
         for raw, may_succeed in query_cases(schema):
             # An HTTP API hands over the raw query string, a REST API the values decoded.
             [(_, decoded)] = parse_qsl(f"{name}={raw}", errors="replace")
+            raw_query = "&".join(
+                [*(f"{k}={quote(v, safe='')}" for k, v in others.items()), f"{name}={raw}"]
+            )
             for response in (
-                world.send(operation, query=f"{name}={raw}"),
-                world.send(operation, query={name: decoded}, payload_version="1.0"),
+                world.send(operation, query=raw_query),
+                world.send(operation, query={**others, name: decoded}, payload_version="1.0"),
             ):
                 verdicts.check(f"{name}={raw}", response, may_succeed=may_succeed, names=name)
     for parameter in operation.parameters_in("header"):

@@ -26,6 +26,14 @@ from tests.books.helpers import isbn13
 from tests.support.accounts import Account, make_account, make_book
 from tests.support.handlers import HANDLERS
 from tests.support.lambda_client import PAYLOAD_VERSIONS, LambdaClient, LambdaResponse, invoke
+from tests.support.oidc import (
+    CLIENT_REDIRECT_URI,
+    PROVIDER,
+    MockProvider,
+    callback_of,
+    sign_in_body,
+    sign_in_code,
+)
 from tests.users.helpers import PASSWORD
 
 VERSION_IDS = {"2.0": "http-api", "1.0": "rest-api", "function-url": "function-url"}
@@ -54,6 +62,7 @@ class World:
     database_url: str
     customer: Account
     admin: Account
+    provider: MockProvider
 
     def ok(self, function: str, method: str, path: str, **kwargs: Any) -> LambdaResponse:
         response = LambdaClient(HANDLERS[function]).request(method, path, **kwargs)
@@ -106,6 +115,11 @@ def new_book_body() -> dict[str, Any]:
     }
 
 
+def finish_sign_in(w: World) -> Call:
+    path, query = callback_of(HANDLERS["users"], w.provider)
+    return Call("GET", path, 302, query=query)
+
+
 def put_in_emptied_cart(w: World) -> Call:
     w.ok("cart", "DELETE", "/cart", token=w.customer.token)
     return Call("PUT", f"/cart/items/{w.book()}", 200, {"quantity": 2}, w.customer.token)
@@ -149,6 +163,22 @@ ROUTES: dict[tuple[str, str, str], Callable[[World], Call]] = {
     ),
     ("users", "POST", "/auth/logout"): lambda w: Call(
         "POST", "/auth/logout", 204, {"refresh_token": w.refresh_token()}
+    ),
+    ("users", "POST", "/auth/oidc/{provider}"): lambda w: Call(
+        "POST", f"/auth/oidc/{PROVIDER}", 200, sign_in_body(w.provider)
+    ),
+    ("users", "GET", "/auth/oidc/{provider}/authorize"): lambda w: Call(
+        "GET",
+        f"/auth/oidc/{PROVIDER}/authorize",
+        302,
+        query={"redirect_uri": CLIENT_REDIRECT_URI},
+    ),
+    ("users", "GET", "/auth/oidc/{provider}/callback"): lambda w: finish_sign_in(w),
+    ("users", "POST", "/auth/oidc/{provider}/token"): lambda w: Call(
+        "POST",
+        f"/auth/oidc/{PROVIDER}/token",
+        200,
+        {"code": sign_in_code(HANDLERS["users"], w.provider)},
     ),
     ("users", "GET", "/users/me"): lambda w: Call("GET", "/users/me", 200, token=w.customer.token),
     ("users", "PATCH", "/users/me"): lambda w: Call(
@@ -251,8 +281,8 @@ def answer(response: LambdaResponse) -> tuple[int, str, Any]:
 
 
 @pytest.fixture
-def world(database_url: str, customer: Account, admin: Account) -> World:
-    return World(database_url, customer, admin)
+def world(database_url: str, customer: Account, admin: Account, provider: MockProvider) -> World:
+    return World(database_url, customer, admin, provider)
 
 
 def test_the_table_holds_every_route_of_every_function() -> None:

@@ -67,6 +67,7 @@ class InvalidIdTokenError(UnauthorizedError):
 class InvalidSignInCodeError(UnauthorizedError):
     default_code = "AUTH_INVALID_TOKEN"
     default_detail = "Unknown, used or expired sign-in code"
+    default_field = "code"
 
 
 class EmailNotVerifiedError(ConflictError):

@@ -77,6 +77,44 @@ class MockProvider:
         return token
 
 
+def query_of(url: str) -> dict[str, str]:
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    return {key: values[0] for key, values in query.items()}
+
+
+def sign_in_body(provider: MockProvider) -> dict[str, str]:
+    """A valid body of POST /auth/oidc/{provider}: a new person's ID token and its nonce."""
+    subject = f"person-{secrets.token_hex(6)}"
+    provider.set_user(subject, email=f"{subject}@example.org", email_verified=True)
+    nonce = secrets.token_urlsafe(16)
+    return {"id_token": provider.id_token(subject, nonce=nonce), "nonce": nonce}
+
+
+def callback_of(users: Any, provider: MockProvider) -> tuple[str, dict[str, str]]:
+    """The path and query the provider sends a new person's browser back to the API with, after
+    the API's authorize (through the Users handler `users`, payload 2.0)."""
+    from tests.support.lambda_client import LambdaClient
+
+    subject = f"person-{secrets.token_hex(6)}"
+    provider.set_user(subject, email=f"{subject}@example.org", email_verified=True)
+    started = LambdaClient(users).get(
+        f"/auth/oidc/{PROVIDER}/authorize", query={"redirect_uri": CLIENT_REDIRECT_URI}
+    )
+    assert started.status_code == 302, started.body
+    back = provider.authorize(started.headers["location"], subject)
+    return urllib.parse.urlsplit(back).path, query_of(back)
+
+
+def sign_in_code(users: Any, provider: MockProvider) -> str:
+    """A one-time code for POST /auth/oidc/{provider}/token, from a whole code flow."""
+    from tests.support.lambda_client import LambdaClient
+
+    path, query = callback_of(users, provider)
+    finished = LambdaClient(users).get(path, query=query)
+    assert finished.status_code == 302, finished.body
+    return query_of(finished.headers["location"])["code"]
+
+
 @contextlib.contextmanager
 def running_provider(port: int = 0, **options: Any) -> Iterator[MockProvider]:
     with run_server_in_thread(port=port, **options) as server:

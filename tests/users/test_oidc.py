@@ -24,6 +24,7 @@ from tests.support.oidc import (
     PROVIDER,
     MockProvider,
     expired_tokens_provider,
+    query_of,
     running_provider,
     trust,
 )
@@ -50,13 +51,6 @@ def me(client: LambdaClient, tokens: LambdaResponse) -> dict[str, Any]:
     assert response.status_code == 200, response.body
     body: dict[str, Any] = response.json()
     return body
-
-
-def query_of(url: str) -> dict[str, str]:
-    return {
-        key: values[0]
-        for key, values in urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).items()
-    }
 
 
 def code_flow(

@@ -104,7 +104,7 @@ async def finish(
         session, state_hash=_digest(state), provider=provider.name
     )
     if flow is None:
-        raise InvalidSignInCodeError("Unknown, used or expired sign-in state")
+        raise InvalidSignInCodeError("Unknown, used or expired sign-in state", field="state")
     back = _Back(flow["redirect_uri"], flow["client_state"])
     if error is not None or not code:
         return back.with_error(error or "access_denied")
