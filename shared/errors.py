@@ -153,6 +153,14 @@ class UnsupportedMediaTypeError(AppError):
     default_detail = "The request body must be sent as Content-Type: application/json"
 
 
+class PayloadTooLargeError(AppError):
+    """A request body over `MAX_BODY_BYTES` (`shared.http.body_limit`)."""
+
+    status_code = 413
+    default_code = "PAYLOAD_TOO_LARGE"
+    default_detail = "The request body is too large"
+
+
 def validation_error_body(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The 422 body for a list of Pydantic-style errors (`loc` starts with body/query/path/header)."""
     body: dict[str, Any] = {"detail": list(errors), "code": "VALIDATION_ERROR"}

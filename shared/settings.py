@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     refresh_token_expire_days: int = Field(default=30, ge=1, le=365)
     currency: str = Field(default="USD", min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
 
+    # The largest request body any function reads: a 413 above it, before the body is parsed. It
+    # must hold the largest valid request, a book with a 10 000-character description.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
     # Domain events go to this EventBridge bus after their transaction commits. Unset (local
     # runs): they stay in the outbox table, where `bookstore events` lists them.
     event_bus_name: str | None = None
