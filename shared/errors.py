@@ -93,6 +93,14 @@ class UnprocessableError(AppError):
     default_detail = "The request cannot be processed"
 
 
+class TooManyRequestsError(AppError):
+    """Too many attempts: the client may try again after `Retry-After` seconds."""
+
+    status_code = 429
+    default_code = "TOO_MANY_REQUESTS"
+    default_detail = "Too many requests, try again later"
+
+
 class ServiceUnavailableError(AppError):
     status_code = 503
     default_code = "SERVICE_UNAVAILABLE"

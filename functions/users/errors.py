@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from shared.errors import ConflictError, InvalidInputError, NotFoundError, UnauthorizedError
+import math
+
+from shared.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    TooManyRequestsError,
+    UnauthorizedError,
+)
 
 
 class InvalidCredentialsError(UnauthorizedError):
@@ -45,3 +53,13 @@ class CurrentPasswordMissingError(InvalidInputError):
             "Field required to change the password",
             error_type="missing",
         )
+
+
+class TooManyAttemptsError(TooManyRequestsError):
+    """A login or registration refused by `functions.users.throttling`, before any password hash."""
+
+    default_code = "AUTH_TOO_MANY_ATTEMPTS"
+    default_detail = "Too many attempts, try again later"
+
+    def __init__(self, retry_after_seconds: float) -> None:
+        super().__init__(headers={"Retry-After": str(max(1, math.ceil(retry_after_seconds)))})

@@ -22,8 +22,12 @@ async def promote_admin(email: str) -> dict[str, Any]:
     return {"ok": True, "user_id": str(user.id), "role": user.role, "changed": changed}
 
 
-async def purge_refresh_tokens_expired_before(cutoff: datetime) -> dict[str, Any]:
+async def purge_refresh_tokens_expired_before(
+    cutoff: datetime, *, attempts_cutoff: datetime
+) -> dict[str, Any]:
+    """Also the throttle's records older than `attempts_cutoff`, far past every window."""
     async with transaction() as session:
         deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff=cutoff)
-    logger.info("expired refresh tokens purged", deleted=deleted)
-    return {"ok": True, "deleted": deleted}
+        attempts = await repository.delete_attempt_records_before(session, cutoff=attempts_cutoff)
+    logger.info("expired refresh tokens purged", deleted=deleted, attempt_records=attempts)
+    return {"ok": True, "deleted": deleted, "attempt_records_deleted": attempts}

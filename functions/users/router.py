@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from functions.users import reads
+from functions.users.caller import CallerDep
 from functions.users.schemas import (
     RefreshRequest,
     TokenPair,
@@ -32,6 +33,7 @@ else:
 auth_router = APIRouter(prefix="/auth", tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
 
+
 # Token responses must not be cached by browsers or proxies (RFC 6749, section 5.1).
 _NO_STORE = {"Cache-Control": "no-store"}
 
@@ -40,23 +42,31 @@ _NO_STORE = {"Cache-Control": "no-store"}
     "/register",
     status_code=status.HTTP_201_CREATED,
     summary="Create a customer account",
-    description="The email is trimmed and lower-cased, and unique regardless of case.",
-    responses=error_responses(409),
+    description="The email is trimmed and lower-cased, and unique regardless of case. An address "
+    "that registered too often within the hour is refused with 429 `AUTH_TOO_MANY_ATTEMPTS` and "
+    "`Retry-After`.",
+    responses=error_responses(409, 429),
 )
-async def register(data: UserRegister, session: SessionDep) -> UserPublic:
-    return await service.register(session, data=data)
+async def register(data: UserRegister, session: SessionDep, caller: CallerDep) -> UserPublic:
+    return await service.register(session, data=data, caller=caller)
 
 
 @auth_router.post(
     "/login",
     summary="Exchange email and password for a token pair",
     description="An unknown email and a wrong password get the same 401, in about the same time. "
-    "A disabled account cannot log in.",
-    responses=error_responses(401),
+    "A disabled account cannot log in. After too many consecutive failures for one email, or "
+    "too many failures from one address, attempts are refused with 429 "
+    "`AUTH_TOO_MANY_ATTEMPTS` and `Retry-After`, whatever the password.",
+    responses=error_responses(401, 429),
 )
-async def login(data: UserLogin, session: SessionDep, response: Response) -> TokenPair:
+async def login(
+    data: UserLogin, session: SessionDep, caller: CallerDep, response: Response
+) -> TokenPair:
     response.headers.update(_NO_STORE)
-    return await authentication.login(session, email=data.email, password=data.password)
+    return await authentication.login(
+        session, email=data.email, password=data.password, caller=caller
+    )
 
 
 @auth_router.post(
