@@ -56,11 +56,17 @@ class Settings(BaseSettings):
     migration_wait_timeout: float = Field(default=60.0, gt=0)
     db_proxy_mode: bool = False
 
-    # The JWT signing key: SECRET_KEY locally; in AWS a Secrets Manager secret or an SSM
-    # SecureString, cached for minutes (see shared.auth.signing_key).
+    # The key of the HMAC tags on list cursors (and, locally, the seed of the token keys):
+    # SECRET_KEY locally; in AWS a Secrets Manager secret or an SSM SecureString, cached for
+    # minutes (see shared.auth.signing_key).
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     secret_key_secret_arn: str | None = None
     secret_key_ssm_parameter: str | None = None
+    # Access tokens are ES256: the private key in a Secrets Manager secret only the Users function
+    # reads, the public keys (a JWKS document) in an SSM parameter every function reads. Neither
+    # set (local runs): a pair derived from SECRET_KEY (shared.auth.token_keys).
+    token_signing_key_secret_arn: str | None = None
+    token_public_keys_ssm_parameter: str | None = None
     access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_expire_days: int = Field(default=30, ge=1, le=365)
     currency: str = Field(default="USD", min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")

@@ -37,6 +37,7 @@ OPERATION_IDS = {
     ("post", "/auth/login"): "login",
     ("post", "/auth/refresh"): "refreshTokens",
     ("post", "/auth/logout"): "logout",
+    ("get", "/auth/jwks.json"): "jwks",
     ("get", "/users/me"): "getMe",
     ("patch", "/users/me"): "updateMe",
     ("get", "/users"): "listUsers",

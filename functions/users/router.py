@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from functions.users import reads
 from functions.users.caller import CallerDep
 from functions.users.schemas import (
+    PublicKeySet,
     RefreshRequest,
     TokenPair,
     UserLogin,
@@ -17,10 +18,13 @@ from functions.users.schemas import (
     UserUpdateMe,
 )
 from shared.auth.dependencies import AdminUser, CurrentUser
+from shared.auth.token_keys import public_jwks
 from shared.db.request_session import SessionDep
 from shared.errors import error_responses
+from shared.http.app import NO_DATABASE
 from shared.http.pagination import Page, PageParamsDep
 from shared.runtime.lazy import lazy_import
+from shared.settings import get_settings
 
 # Reads run on SQLAlchemy Core (`reads`); the modules of the write paths, which need the ORM, are
 # imported by the first request that writes.
@@ -94,6 +98,19 @@ async def refresh_tokens(
 async def logout(data: RefreshRequest, session: SessionDep) -> Response:
     await authentication.logout(session, refresh_token=data.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@auth_router.get(
+    "/jwks.json",
+    summary="The public keys that verify access tokens (JWKS)",
+    description="Access tokens are ES256 JWTs whose header names their key (`kid`). Other "
+    "services verify them with these keys, checking `iss` `bookstore` and `aud` "
+    "`bookstore-api`. Cache it for minutes; read it again on an unknown `kid`.",
+    openapi_extra=NO_DATABASE,
+)
+async def jwks(response: Response) -> PublicKeySet:
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return PublicKeySet.model_validate(public_jwks(get_settings()))
 
 
 @users_router.get("/me", summary="The caller's account", responses=error_responses(401))
