@@ -42,7 +42,16 @@ X_RAY_SDK = {"aws_xray_sdk", "wrapt"}
 # anyio that it imports only for a non-ASCII host name; greenlet, SQLAlchemy's bridge to asyncio,
 # on the first database read (shared.db.reads); Powertools (and jmespath, which it imports
 # directly), by the secret reads and the optional Tracer.
-IMPORTED_ON_DEMAND = {"idna", "greenlet", "aws_lambda_powertools", "jmespath"}
+# PyJWT and cryptography load with the first request that carries a token (shared.auth.tokens).
+IMPORTED_ON_DEMAND = {
+    "idna",
+    "greenlet",
+    "aws_lambda_powertools",
+    "jmespath",
+    "jwt",
+    "cryptography",
+    "_cffi_backend",
+}
 # cryptography's `_cffi_backend` comes in the cffi distribution, with the `cffi` package and its
 # dependency pycparser, which nothing imports at run time.
 SHIPPED_WITH_AN_IMPORTED_MODULE = {"cffi", "pycparser"}

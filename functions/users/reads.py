@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, bindparam, select
 
 from functions.users.schemas import UserPublic
-from shared.auth.tokens import Principal
+from shared.auth.principal import Principal
 from shared.db.reads import CompiledRead, reading
 from shared.db.tables.users import users
 from shared.domain.errors import AccountUnavailableError

@@ -18,7 +18,6 @@ from functions.users.schemas import (
     UserUpdateMe,
 )
 from shared.auth.dependencies import AdminUser, CurrentUser
-from shared.auth.token_keys import public_jwks
 from shared.db.request_session import SessionDep
 from shared.errors import error_responses
 from shared.http.app import NO_DATABASE
@@ -30,9 +29,11 @@ from shared.settings import get_settings
 # imported by the first request that writes.
 if TYPE_CHECKING:
     from functions.users import authentication, service
+    from shared.auth import token_keys
 else:
     authentication = lazy_import("functions.users.authentication")
     service = lazy_import("functions.users.service")
+    token_keys = lazy_import("shared.auth.token_keys")
 
 auth_router = APIRouter(prefix="/auth", tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
@@ -110,7 +111,7 @@ async def logout(data: RefreshRequest, session: SessionDep) -> Response:
 )
 async def jwks(response: Response) -> PublicKeySet:
     response.headers["Cache-Control"] = "public, max-age=300"
-    return PublicKeySet.model_validate(public_jwks(get_settings()))
+    return PublicKeySet.model_validate(token_keys.public_jwks(get_settings()))
 
 
 @users_router.get("/me", summary="The caller's account", responses=error_responses(401))

@@ -18,8 +18,8 @@ from functions.users.errors import (
     WrongCurrentPasswordError,
 )
 from functions.users.schemas import UserPublic, UserRegister, UserUpdateMe
+from shared.auth.principal import Principal
 from shared.auth.roles import Role
-from shared.auth.tokens import Principal
 from shared.db.integrity import constraint_errors
 from shared.db.models import User
 from shared.db.transaction import commit_on_error
