@@ -18,7 +18,7 @@ RUNTIME_PROVIDED := boto3|botocore|s3transfer|python-dateutil|six|urllib3
 # The shared layer holds only what two or more functions import (tests/import_allowlist.json says
 # who imports what): a package one function alone needs ships in that function's artifact.
 MIGRATIONS_ONLY := alembic|mako|markupsafe
-USERS_ONLY := pwdlib|argon2-cffi|argon2-cffi-bindings|cffi|pycparser
+USERS_ONLY := pwdlib|argon2-cffi|argon2-cffi-bindings
 # The X-Ray SDK and wrapt (nothing else needs it) go to XRaySdkLayer, attached only when the
 # stack's XRaySdkTracing is true.
 XRAY_SDK := aws-xray-sdk|wrapt

@@ -93,6 +93,14 @@ class UnprocessableError(AppError):
     default_detail = "The request cannot be processed"
 
 
+class TooManyRequestsError(AppError):
+    """Too many attempts: the client may try again after `Retry-After` seconds."""
+
+    status_code = 429
+    default_code = "TOO_MANY_REQUESTS"
+    default_detail = "Too many requests, try again later"
+
+
 class ServiceUnavailableError(AppError):
     status_code = 503
     default_code = "SERVICE_UNAVAILABLE"
@@ -151,6 +159,14 @@ class UnsupportedMediaTypeError(AppError):
     status_code = 415
     default_code = "UNSUPPORTED_MEDIA_TYPE"
     default_detail = "The request body must be sent as Content-Type: application/json"
+
+
+class PayloadTooLargeError(AppError):
+    """A request body over `MAX_BODY_BYTES` (`shared.http.body_limit`)."""
+
+    status_code = 413
+    default_code = "PAYLOAD_TOO_LARGE"
+    default_detail = "The request body is too large"
 
 
 def validation_error_body(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-development-only-never-in-production"  # noqa: S105 - refused in production
+DEFAULT_FAILED_LOGINS_PER_IP = 100
+DEFAULT_REGISTRATIONS_PER_IP = 20
 # What a browser sends as Origin (no path, no trailing slash), a scheme's wildcard, or `*`: the
 # forms API Gateway accepts in AllowOrigins.
 _ORIGIN = re.compile(r"^(\*|https?://(\*|[^/*\s,]+))$")
@@ -54,14 +56,33 @@ class Settings(BaseSettings):
     migration_wait_timeout: float = Field(default=60.0, gt=0)
     db_proxy_mode: bool = False
 
-    # The JWT signing key: SECRET_KEY locally; in AWS a Secrets Manager secret or an SSM
-    # SecureString, cached for minutes (see shared.auth.signing_key).
+    # The key of the HMAC tags on list cursors (and, locally, the seed of the token keys):
+    # SECRET_KEY locally; in AWS a Secrets Manager secret or an SSM SecureString, cached for
+    # minutes (see shared.auth.signing_key).
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     secret_key_secret_arn: str | None = None
     secret_key_ssm_parameter: str | None = None
+    # Access tokens are ES256: the private key in a Secrets Manager secret only the Users function
+    # reads, the public keys (a JWKS document) in an SSM parameter every function reads. Neither
+    # set (local runs): a pair derived from SECRET_KEY (shared.auth.token_keys).
+    token_signing_key_secret_arn: str | None = None
+    token_public_keys_ssm_parameter: str | None = None
     access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_expire_days: int = Field(default=30, ge=1, le=365)
     currency: str = Field(default="USD", min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
+
+    # The largest request body any function reads: a 413 above it, before the body is parsed. It
+    # must hold the largest valid request, a book with a 10 000-character description.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+    # Login and registration limits (functions/users/throttling.py). Per account: after this many
+    # consecutive failures the account's logins are refused for AUTH_LOCKOUT_SECONDS, a window
+    # that doubles with each new lock-out, up to an hour. Per source address: failed logins in 15
+    # minutes, registrations in an hour; off in development (one machine, one address) unless set.
+    auth_max_failed_logins_per_account: int = Field(default=10, ge=1)
+    auth_lockout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    auth_max_failed_logins_per_ip: int | None = Field(default=None, ge=1)
+    auth_max_registrations_per_ip: int | None = Field(default=None, ge=1)
 
     # Domain events go to this EventBridge bus after their transaction commits. Unset (local
     # runs): they stay in the outbox table, where `bookstore events` lists them.
@@ -112,6 +133,19 @@ class Settings(BaseSettings):
                 "to a real secret when ENV=production"
             )
         return self
+
+    @property
+    def failed_logins_per_ip_limit(self) -> int | None:
+        return self._per_address(self.auth_max_failed_logins_per_ip, DEFAULT_FAILED_LOGINS_PER_IP)
+
+    @property
+    def registrations_per_ip_limit(self) -> int | None:
+        return self._per_address(self.auth_max_registrations_per_ip, DEFAULT_REGISTRATIONS_PER_IP)
+
+    def _per_address(self, value: int | None, default: int) -> int | None:
+        if value is not None:
+            return value
+        return None if self.env == "development" else default
 
     @property
     def secret_key_from_aws(self) -> bool:

@@ -216,8 +216,9 @@ ROUTERS: dict[str, list[APIRouter]] = {
     "wishlist": [wishlist_router],
     "prebooks": [prebooks_router],
 }
-# API.md: `GET /health` answers without touching the database; every other route may find it down.
-DATABASE_FREE = {("get", "/health")}
+# API.md: `GET /health` and `GET /auth/jwks.json` answer without touching the database; every other
+# route may find it down.
+DATABASE_FREE = {("get", "/health"), ("get", "/auth/jwks.json")}
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 
 

@@ -54,14 +54,14 @@ def test_a_package_off_the_allow_list_is_reported_with_the_chain_of_imports_behi
     imported: dict[str, dict[str, list[str]]],
 ) -> None:
     module = "functions.users.app"
-    allowed = [package for package in load_allowlist()[module] if package != "jwt"]
+    allowed = [package for package in load_allowlist()[module] if package != "uuid6"]
 
     [problem] = unexpected(module, imported[module], allowed)
 
     assert problem.startswith(
-        "functions.users.app imports jwt, which is not on its allow-list: functions.users.app -> "
+        "functions.users.app imports uuid6, which is not on its allow-list: functions.users.app -> "
     )
-    assert problem.endswith(" -> shared.auth.tokens -> jwt")
+    assert problem.endswith(" -> shared.db.ids -> uuid6")
 
 
 def test_a_package_lambda_would_not_have_cannot_be_imported_in_the_probe() -> None:

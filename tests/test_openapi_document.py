@@ -41,6 +41,7 @@ OPERATION_IDS = {
     ("get", "/auth/oidc/{provider}/authorize"): "startSignIn",
     ("get", "/auth/oidc/{provider}/callback"): "finishSignIn",
     ("post", "/auth/oidc/{provider}/token"): "redeemSignInCode",
+    ("get", "/auth/jwks.json"): "jwks",
     ("get", "/users/me"): "getMe",
     ("patch", "/users/me"): "updateMe",
     ("get", "/users"): "listUsers",

@@ -249,12 +249,13 @@ def test_the_default_connection_budget_fits_the_smallest_rds_instance_with_room_
     assert budget <= SMALL_INSTANCE_MAX_CONNECTIONS - SUPERUSER_RESERVED - OPERATOR_ROOM
 
 
-def test_the_generated_signing_key_survives_deleting_or_replacing_the_stack(
-    template: dict[str, Any],
+@pytest.mark.parametrize("secret", ["TokenSigningKeySecret", "SigningKeySecret"])
+def test_the_generated_signing_keys_survive_deleting_or_replacing_the_stack(
+    template: dict[str, Any], secret: str
 ) -> None:
-    secret = template["Resources"]["SigningKeySecret"]
+    resource = template["Resources"][secret]
 
-    assert (secret["DeletionPolicy"], secret["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain")
 
 
 def test_the_dashboard_is_valid_json_and_shows_every_function(template: dict[str, Any]) -> None:

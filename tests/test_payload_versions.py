@@ -180,6 +180,7 @@ ROUTES: dict[tuple[str, str, str], Callable[[World], Call]] = {
         200,
         {"code": sign_in_code(HANDLERS["users"], w.provider)},
     ),
+    ("users", "GET", "/auth/jwks.json"): lambda w: Call("GET", "/auth/jwks.json", 200),
     ("users", "GET", "/users/me"): lambda w: Call("GET", "/users/me", 200, token=w.customer.token),
     ("users", "PATCH", "/users/me"): lambda w: Call(
         "PATCH", "/users/me", 200, {"full_name": "Cus Tomer"}, w.customer.token

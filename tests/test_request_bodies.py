@@ -148,7 +148,10 @@ def test_a_body_that_is_not_utf_8_is_422_at_the_first_bad_byte_and_writes_nothin
 
 
 @pytest.mark.parametrize(
-    "text", ["[" * 100_000, '{"a": ' * 100_000, "1" * 5_000], ids=["array", "object", "digits"]
+    # Nested far past the decoder's recursion limit, yet under the body cap.
+    "text",
+    ["[" * 50_000, '{"a": ' * 10_000, "1" * 5_000],
+    ids=["array", "object", "digits"],
 )
 def test_json_python_cannot_decode_is_422_never_400_or_500(database_url: str, text: str) -> None:
     response = users().post(

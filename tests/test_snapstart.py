@@ -66,11 +66,11 @@ def test_the_snapshot_holds_no_connection_although_init_opened_one(
 def test_the_snapshot_holds_the_orm_every_module_and_serializer_the_function_builds_on_first_use(
     lifecycle: dict[str, Any],
 ) -> None:
-    # Init served a sessionless read of one book: neither the ORM, the session's modules nor
-    # the catalog pages' serializer were needed.
+    # Init served a sessionless read of one book: neither the ORM, the session's modules, the
+    # token checks (PyJWT, cryptography) nor the catalog pages' serializer were needed.
     assert lifecycle["loaded_before_hooks"] == {
         "orm": False,
-        "pending": ["shared.db.transaction"],
+        "pending": ["shared.auth.tokens", "shared.db.transaction"],
         "unbuilt_pages": ["BookPublic"],
     }
     assert lifecycle["loaded_at_snapshot"] == {

@@ -16,7 +16,7 @@ from sqlalchemy import Integer, Select, bindparam, select
 
 from functions.orders.errors import OrderNotFoundError
 from functions.orders.schemas import OrderPublic
-from shared.auth.tokens import Principal
+from shared.auth.principal import Principal
 from shared.db.reads import CompiledRead, reading, session_reader
 from shared.db.tables.orders import order_items, orders
 from shared.domain.orders import OrderLine, OrderSnapshot

@@ -19,7 +19,7 @@ from functions.orders.errors import (
     OrderNotFoundError,
 )
 from functions.orders.schemas import OrderPublic
-from shared.auth.tokens import Principal
+from shared.auth.principal import Principal
 from shared.db.integrity import constraint_errors
 from shared.db.models import IdempotencyKey
 from shared.db.tables.orders import OrderStatus

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from functions.users import passwords, repository
+from functions.users import passwords, repository, throttling
+from functions.users.caller import Caller
 from functions.users.errors import (
     ExpiredRefreshTokenError,
     InvalidCredentialsError,
@@ -31,17 +32,18 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 
-async def login(session: AsyncSession, *, email: str, password: str) -> TokenPair:
+async def login(session: AsyncSession, *, email: str, password: str, caller: Caller) -> TokenPair:
+    # Before the account is looked up or any hash computed: a refusal costs one read.
+    check = await throttling.check_login(session, email=email, caller=caller)
     user = await repository.get_user_by_email(session, email=email)
     if user is None:
         # Same Argon2 cost as a wrong password, so timing does not tell which emails exist.
         passwords.verify_dummy(password)
-        logger.info("login refused")
-        raise InvalidCredentialsError()
+        await _failed(session, check=check, caller=caller)
     valid, upgraded_hash = passwords.verify_and_update(password, user.password_hash)
     if not valid or not user.is_active:
-        logger.info("login refused", user_id=str(user.id))
-        raise InvalidCredentialsError()
+        await _failed(session, check=check, caller=caller, user_id=user.id)
+    await throttling.login_succeeded(session, check=check)
     if upgraded_hash is not None:
         user.password_hash = upgraded_hash
         logger.info("password hash upgraded", user_id=str(user.id))
@@ -52,6 +54,19 @@ async def login(session: AsyncSession, *, email: str, password: str) -> TokenPai
 def start_login(session: AsyncSession, *, user: User) -> TokenPair:
     """The token pair of a new login: the first token of a new refresh-token family."""
     return _issue_pair(session, user=user, family_id=new_id())
+
+
+async def _failed(
+    session: AsyncSession,
+    *,
+    check: throttling.LoginCheck,
+    caller: Caller,
+    user_id: uuid.UUID | None = None,
+) -> NoReturn:
+    await throttling.login_failed(session, check=check, caller=caller, user_id=user_id)
+    # The answer is 401, which would roll the transaction back: the failure must count.
+    commit_on_error(session)
+    raise InvalidCredentialsError()
 
 
 async def refresh(session: AsyncSession, *, refresh_token: str) -> TokenPair:

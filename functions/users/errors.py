@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from shared.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
     ServiceUnavailableError,
+    TooManyRequestsError,
     UnauthorizedError,
 )
 
@@ -80,3 +83,13 @@ class EmailNotVerifiedError(ConflictError):
 
 class ProviderUnavailableError(ServiceUnavailableError):
     default_detail = "The sign-in provider cannot be reached, try again shortly"
+
+
+class TooManyAttemptsError(TooManyRequestsError):
+    """A login or registration refused by `functions.users.throttling`, before any password hash."""
+
+    default_code = "AUTH_TOO_MANY_ATTEMPTS"
+    default_detail = "Too many attempts, try again later"
+
+    def __init__(self, retry_after_seconds: float) -> None:
+        super().__init__(headers={"Retry-After": str(max(1, math.ceil(retry_after_seconds)))})

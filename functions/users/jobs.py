@@ -23,10 +23,24 @@ async def promote_admin(email: str) -> dict[str, Any]:
     return {"ok": True, "user_id": str(user.id), "role": user.role, "changed": changed}
 
 
-async def purge_refresh_tokens_expired_before(cutoff: datetime) -> dict[str, Any]:
+async def purge_refresh_tokens_expired_before(
+    cutoff: datetime, *, attempts_cutoff: datetime
+) -> dict[str, Any]:
+    """Also the throttle's records older than `attempts_cutoff`, far past every window."""
     async with transaction() as session:
         deleted = await repository.delete_refresh_tokens_expired_before(session, cutoff=cutoff)
+        attempts = await repository.delete_attempt_records_before(session, cutoff=attempts_cutoff)
         # Unfinished sign-ins with a provider, and one-time sign-in codes never redeemed.
         sign_ins = await identities.delete_expired(session, now=datetime.now(UTC))
-    logger.info("expired refresh tokens purged", deleted=deleted, sign_ins=sign_ins)
-    return {"ok": True, "deleted": deleted, "sign_ins_deleted": sign_ins}
+    logger.info(
+        "expired refresh tokens purged",
+        deleted=deleted,
+        attempt_records=attempts,
+        sign_ins=sign_ins,
+    )
+    return {
+        "ok": True,
+        "deleted": deleted,
+        "attempt_records_deleted": attempts,
+        "sign_ins_deleted": sign_ins,
+    }

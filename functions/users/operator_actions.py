@@ -4,7 +4,8 @@
   admin. No password ever travels in the payload.
 - `{"action": "purge-expired-refresh-tokens"}` (the daily schedule in template.yaml) deletes
   refresh tokens that expired more than a day ago: every refresh adds a row, and an expired token
-  is refused whatever its row says.
+  is refused whatever its row says. It also deletes the login throttle's records untouched for a
+  day (`functions.users.throttling`): every window they count in is an hour at most.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ PROMOTE_ADMIN = "promote-admin"
 PURGE_EXPIRED_REFRESH_TOKENS = "purge-expired-refresh-tokens"
 # Expired rows are kept a little while so a reused token still reads as "expired" in the logs.
 PURGE_GRACE = timedelta(days=1)
+# Longer than every throttle window (an hour), so a lock-out's growth is forgotten after a quiet day.
+ATTEMPT_RECORDS_KEPT = timedelta(days=1)
 
 
 async def promote_admin(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -40,7 +43,10 @@ async def promote_admin(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 async def purge_expired_refresh_tokens(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return await jobs.purge_refresh_tokens_expired_before(datetime.now(UTC) - PURGE_GRACE)
+    now = datetime.now(UTC)
+    return await jobs.purge_refresh_tokens_expired_before(
+        now - PURGE_GRACE, attempts_cutoff=now - ATTEMPT_RECORDS_KEPT
+    )
 
 
 ACTIONS: dict[str, Action] = {

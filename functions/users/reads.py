@@ -10,7 +10,7 @@ from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from functions.users.schemas import AccountPublic, UserPublic
-from shared.auth.tokens import Principal
+from shared.auth.principal import Principal
 from shared.db.reads import CompiledRead, reading
 from shared.db.tables.identities import user_identities
 from shared.db.tables.users import users

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from functions.users import reads
+from functions.users.caller import CallerDep
 from functions.users.schemas import (
     AccountPublic,
+    PublicKeySet,
     RefreshRequest,
     TokenPair,
     UserLogin,
@@ -19,19 +21,24 @@ from functions.users.schemas import (
 from shared.auth.dependencies import AdminUser, CurrentUser
 from shared.db.request_session import SessionDep
 from shared.errors import error_responses
+from shared.http.app import NO_DATABASE
 from shared.http.pagination import Page, PageParamsDep
 from shared.runtime.lazy import lazy_import
+from shared.settings import get_settings
 
 # Reads run on SQLAlchemy Core (`reads`); the modules of the write paths, which need the ORM, are
 # imported by the first request that writes.
 if TYPE_CHECKING:
     from functions.users import authentication, service
+    from shared.auth import token_keys
 else:
     authentication = lazy_import("functions.users.authentication")
     service = lazy_import("functions.users.service")
+    token_keys = lazy_import("shared.auth.token_keys")
 
 auth_router = APIRouter(prefix="/auth", tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
+
 
 # Token responses must not be cached by browsers or proxies (RFC 6749, section 5.1).
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -41,23 +48,31 @@ _NO_STORE = {"Cache-Control": "no-store"}
     "/register",
     status_code=status.HTTP_201_CREATED,
     summary="Create a customer account",
-    description="The email is trimmed and lower-cased, and unique regardless of case.",
-    responses=error_responses(409),
+    description="The email is trimmed and lower-cased, and unique regardless of case. An address "
+    "that registered too often within the hour is refused with 429 `AUTH_TOO_MANY_ATTEMPTS` and "
+    "`Retry-After`.",
+    responses=error_responses(409, 429),
 )
-async def register(data: UserRegister, session: SessionDep) -> UserPublic:
-    return await service.register(session, data=data)
+async def register(data: UserRegister, session: SessionDep, caller: CallerDep) -> UserPublic:
+    return await service.register(session, data=data, caller=caller)
 
 
 @auth_router.post(
     "/login",
     summary="Exchange email and password for a token pair",
     description="An unknown email and a wrong password get the same 401, in about the same time. "
-    "A disabled account cannot log in.",
-    responses=error_responses(401),
+    "A disabled account cannot log in. After too many consecutive failures for one email, or "
+    "too many failures from one address, attempts are refused with 429 "
+    "`AUTH_TOO_MANY_ATTEMPTS` and `Retry-After`, whatever the password.",
+    responses=error_responses(401, 429),
 )
-async def login(data: UserLogin, session: SessionDep, response: Response) -> TokenPair:
+async def login(
+    data: UserLogin, session: SessionDep, caller: CallerDep, response: Response
+) -> TokenPair:
     response.headers.update(_NO_STORE)
-    return await authentication.login(session, email=data.email, password=data.password)
+    return await authentication.login(
+        session, email=data.email, password=data.password, caller=caller
+    )
 
 
 @auth_router.post(
@@ -85,6 +100,19 @@ async def refresh_tokens(
 async def logout(data: RefreshRequest, session: SessionDep) -> Response:
     await authentication.logout(session, refresh_token=data.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@auth_router.get(
+    "/jwks.json",
+    summary="The public keys that verify access tokens (JWKS)",
+    description="Access tokens are ES256 JWTs whose header names their key (`kid`). Other "
+    "services verify them with these keys, checking `iss` `bookstore` and `aud` "
+    "`bookstore-api`. Cache it for minutes; read it again on an unknown `kid`.",
+    openapi_extra=NO_DATABASE,
+)
+async def jwks(response: Response) -> PublicKeySet:
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return PublicKeySet.model_validate(token_keys.public_jwks(get_settings()))
 
 
 @users_router.get("/me", summary="The caller's account", responses=error_responses(401))

@@ -158,3 +158,22 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth 2 token type
     expires_in: int = Field(description="Lifetime of the access token, in seconds")
+
+
+class PublicKey(BaseModel):
+    """A public key that verifies access tokens, as a JWK (RFC 7517, 7518)."""
+
+    kty: Literal["EC"]
+    crv: Literal["P-256"]
+    x: str
+    y: str
+    kid: str = Field(description="The key id access tokens name in their header")
+    alg: Literal["ES256"] = "ES256"
+    use: Literal["sig"] = "sig"
+
+
+class PublicKeySet(BaseModel):
+    keys: list[PublicKey] = Field(
+        description="The current key first; after a rotation, the previous one too while tokens "
+        "it signed may be valid"
+    )

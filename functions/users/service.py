@@ -9,7 +9,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from functions.users import passwords, repository
+from functions.users import passwords, repository, throttling
+from functions.users.caller import Caller
 from functions.users.errors import (
     CurrentPasswordMissingError,
     EmailTakenError,
@@ -18,10 +19,11 @@ from functions.users.errors import (
 )
 from functions.users.oidc import repository as identities
 from functions.users.schemas import AccountPublic, UserPublic, UserRegister, UserUpdateMe
+from shared.auth.principal import Principal
 from shared.auth.roles import Role
-from shared.auth.tokens import Principal
 from shared.db.integrity import constraint_errors
 from shared.db.models import User
+from shared.db.transaction import commit_on_error
 from shared.domain.errors import AccountUnavailableError
 from shared.observability.log import logger
 
@@ -32,8 +34,11 @@ if TYPE_CHECKING:
 _EMAIL_TAKEN = {repository.EMAIL_UNIQUE_INDEX: EmailTakenError}
 
 
-async def register(session: AsyncSession, *, data: UserRegister) -> UserPublic:
+async def register(session: AsyncSession, *, data: UserRegister, caller: Caller) -> UserPublic:
+    await throttling.check_registration(session, caller=caller)
     if await repository.get_user_by_email(session, email=data.email) is not None:
+        # The attempt counts against the address although the answer is 409.
+        commit_on_error(session)
         raise EmailTakenError()
     return await create_user(
         session,

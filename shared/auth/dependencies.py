@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.auth.tokens import ExpiredTokenError, InvalidTokenError, Principal, decode_access_token
+from shared.auth.principal import Principal
 from shared.errors import ForbiddenError, UnauthorizedError
+from shared.runtime.lazy import lazy_import
+
+if TYPE_CHECKING:
+    from shared.auth import tokens
+else:
+    # PyJWT imports `cryptography` (ES256) whole, about 70 ms of a cold start: loaded by the
+    # first request that carries a token, not by routes that need none (the catalog's reads).
+    tokens = lazy_import("shared.auth.tokens")
 
 # auto_error=False: a missing header is our 401 with our body, not FastAPI's 403.
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /auth/login")
@@ -23,10 +31,10 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthorizedError("Missing or malformed bearer token", code="AUTH_INVALID_TOKEN")
     try:
-        return decode_access_token(credentials.credentials)
-    except ExpiredTokenError:
+        return tokens.decode_access_token(credentials.credentials)
+    except tokens.ExpiredTokenError:
         raise UnauthorizedError("Access token expired", code="AUTH_TOKEN_EXPIRED") from None
-    except InvalidTokenError:
+    except tokens.InvalidTokenError:
         raise UnauthorizedError("Invalid access token", code="AUTH_INVALID_TOKEN") from None
 
 

@@ -1,8 +1,9 @@
-"""Where the JWT signing key comes from: SECRET_KEY locally; in AWS a Secrets Manager secret or an
-SSM SecureString, cached for minutes (it may rotate). boto3 is imported only when the key lives
-in AWS.
+"""Where the HMAC key of list cursors (`shared.http.pagination`) comes from; access tokens no
+longer use it, they are ES256 (`shared.auth.token_keys`). SECRET_KEY locally; in AWS a Secrets
+Manager secret or an SSM SecureString, cached for minutes (it may rotate). boto3 is imported only
+when the key lives in AWS.
 
-After a rotation, tokens signed with the previous key are still in flight: those other
+After a rotation, cursors signed with the previous key are still in flight: those other
 environments signed before their cache expired. The previous key therefore keeps verifying (never
 signing) for a grace period after this process first sees the new one.
 """
@@ -81,9 +82,9 @@ def _remember(source: str, key: str, settings: Settings) -> None:
 
 def _check(key: str, settings: Settings) -> None:
     if not key:
-        raise SigningKeyError("the JWT signing key is empty")
+        raise SigningKeyError("the signing key is empty")
     if settings.env == "production" and len(key.encode()) < MIN_KEY_BYTES:
-        raise SigningKeyError(f"the JWT signing key must have at least {MIN_KEY_BYTES} bytes")
+        raise SigningKeyError(f"the signing key must have at least {MIN_KEY_BYTES} bytes")
 
 
 def _from_secret_string(value: str) -> str:

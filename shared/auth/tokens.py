@@ -1,34 +1,34 @@
-"""Access tokens: short-lived HS256 JWTs. The algorithm, issuer and audience are pinned on decode."""
+"""Access tokens: short-lived ES256 JWTs, signed by the Users function alone
+(`shared.auth.token_keys`). The algorithm, issuer and audience are pinned on decode, and the key
+is chosen by the token's `kid` among the published public keys only."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 
+from shared.auth.principal import Principal
 from shared.auth.roles import ROLES, Role
-from shared.auth.signing_key import previous_signing_key, signing_key
+from shared.auth.token_keys import ALGORITHM, signing_key, verifying_keys
 from shared.settings import Settings, get_settings
 
-ALGORITHM = "HS256"
 ISSUER = "bookstore"
 AUDIENCE = "bookstore-api"
 ACCESS = "access"
 
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling, as the access token says; no database round trip needed."""
-
-    user_id: uuid.UUID
-    role: Role
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
+__all__ = [
+    "ALGORITHM",
+    "AUDIENCE",
+    "ISSUER",
+    "ExpiredTokenError",
+    "InvalidTokenError",
+    "Principal",
+    "create_access_token",
+    "decode_access_token",
+]
 
 
 class InvalidTokenError(Exception):
@@ -56,22 +56,22 @@ def create_access_token(
         "iss": ISSUER,
         "aud": AUDIENCE,
     }
-    return jwt.encode(claims, signing_key(settings), algorithm=ALGORITHM), int(
-        lifetime.total_seconds()
-    )
+    key = signing_key(settings)
+    token = jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
+    return token, int(lifetime.total_seconds())
 
 
 def decode_access_token(token: str, *, settings: Settings | None = None) -> Principal:
     settings = settings or get_settings()
     try:
-        try:
-            claims = _decode(token, signing_key(settings))
-        except jwt.InvalidSignatureError:
-            # Signed before the key rotated? The previous key verifies during its grace period.
-            previous = previous_signing_key(settings)
-            if previous is None:
-                raise
-            claims = _decode(token, previous)
+        kid = jwt.get_unverified_header(token).get("kid")
+        keys = verifying_keys(settings)
+        if kid not in keys:
+            # Signed with a key published since this process last read the keys?
+            keys = verifying_keys(settings, refresh=True)
+        if not isinstance(kid, str) or kid not in keys:
+            raise InvalidTokenError("unknown signing key")
+        claims = _decode(token, keys[kid])
     except jwt.ExpiredSignatureError as error:
         raise ExpiredTokenError("token expired") from error
     except jwt.PyJWTError as error:
@@ -85,7 +85,7 @@ def decode_access_token(token: str, *, settings: Settings | None = None) -> Prin
     return Principal(user_id=user_id, role=claims["role"])
 
 
-def _decode(token: str, key: str) -> dict[str, Any]:
+def _decode(token: str, key: Any) -> dict[str, Any]:
     return jwt.decode(
         token,
         key,

@@ -12,6 +12,7 @@ REVISIONS = (
     "0005_prebooks",
     "0006_search_words",
     "0007_oidc_sign_in",
+    "0008_login_throttle",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

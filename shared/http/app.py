@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from fastapi.telemetry import TelemetryConfig
 
 from shared.errors import ErrorBody
+from shared.http.body_limit import document_payload_too_large
 from shared.http.error_handlers import install_error_handlers
 from shared.http.json_body import (
     JSON_BODY_RULE,
@@ -48,7 +49,7 @@ class _FunctionApp(FastAPI):
     routers: tuple[APIRouter, ...] = ()
 
     def openapi(self) -> dict[str, Any]:
-        # The 415, 422 and 503 belong only on operations with a body, with inputs, or that touch
+        # The 413, 415, 422 and 503 belong only on operations with a body, with inputs, or that touch
         # the database, which app-wide `responses=` cannot single out.
         if self.openapi_schema is None:
             openapi = super().openapi()
@@ -56,6 +57,7 @@ class _FunctionApp(FastAPI):
                 [route for router in self.routers for route in router.routes], openapi
             )
             document_unsupported_media_type(openapi)
+            document_payload_too_large(openapi)
             document_validation_errors(openapi)
             document_database_unavailable(openapi)
         return super().openapi()

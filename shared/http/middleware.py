@@ -4,7 +4,8 @@ invocation's deadline, and the last line of defence for errors.
 One layer rather than one per concern: each ASGI layer is another call on the way in and another
 wrapper around every message on the way out, and three of them cost a warm catalog page about a
 tenth of its SQL. Each concern is still its own function (`request_id_of`, `refused_input` in
-`shared.http.input_guard`, `log_request_served`, `_answer_for_the_app`).
+`shared.http.input_guard`, `read_within` in `shared.http.body_limit`, `log_request_served`,
+`_answer_for_the_app`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import AppError, ServiceUnavailableError, validation_error_body
+from shared.http.body_limit import TOO_LARGE, declared_length, read_within, replaying
 from shared.http.input_guard import refused_input
 from shared.observability.log import logger
 from shared.observability.metrics import log_request_served
 from shared.runtime.deadline import seconds_left
+from shared.settings import get_settings
 
 REQUEST_ID_HEADER = "x-request-id"
 
@@ -41,6 +44,8 @@ class EdgeMiddleware:
       request's line (access log and metrics) as its response starts;
     - answers 422 for text PostgreSQL cannot store, before any route sees it
       (`shared.http.input_guard`);
+    - answers 413 for a body over `MAX_BODY_BYTES`, from its Content-Length or while reading it,
+      before anything parses it (`shared.http.body_limit`);
     - answers for the app when it cannot: the generic 500 for an exception nothing handled, and a
       503 of our own for a request still running at the invocation's deadline (see
       `shared.runtime.deadline`), before Lambda's timeout would kill it mid-flight. Both are logged.
@@ -80,11 +85,19 @@ class EdgeMiddleware:
         if refusal is not None:
             await _send_json(send_with_request_id, 422, validation_error_body([refusal]))
             return
+        limit = get_settings().max_body_bytes
+        declared = declared_length(scope)
+        body = (
+            None if declared is not None and declared > limit else await read_within(receive, limit)
+        )
+        if body is None:
+            await _send_json(send_with_request_id, TOO_LARGE.status_code, TOO_LARGE.body())
+            return
         left = seconds_left()
         budget = asyncio.timeout(None if left is None else max(left, 0))
         try:
             async with budget:
-                await self.app(scope, receive, send_with_request_id)
+                await self.app(scope, replaying(body, receive), send_with_request_id)
         except Exception as error:
             out_of_time = isinstance(error, TimeoutError) and budget.expired()
             if out_of_time:

@@ -43,6 +43,23 @@ def get_secure_string(name: str, *, force_fetch: bool = False) -> str:
     )
 
 
+def get_parameter(name: str, *, force_fetch: bool = False) -> str:
+    """A plain SSM String parameter (public values, such as the token verification keys)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(
+        parameters.get_parameter(name, max_age=SECRET_MAX_AGE_SECONDS, force_fetch=force_fetch)
+    )
+
+
+def put_parameter(name: str, value: str) -> None:
+    """Overwrites a plain SSM String parameter; this process's next read fetches it again."""
+    import boto3
+
+    boto3.client("ssm").put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+    get_parameter(name, force_fetch=True)
+
+
 def clear_secret_cache() -> None:
     """Forget every cached value (after a SnapStart restore, and in tests). A process that never
     read a secret has nothing cached, and does not import the Parameters utility to say so."""

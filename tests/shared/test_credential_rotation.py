@@ -1,4 +1,4 @@
-"""Secrets rotate under a warm environment: the database secret and the JWT signing key."""
+"""Secrets rotate under a warm environment: the database secret and the access-token key pair."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import uuid
 from collections.abc import Iterator
 
 import boto3
+import jwt
 import pytest
 from sqlalchemy.engine import make_url
 
 from functions.health.app import handler
-from shared.auth import signing_key as signing_key_module
+from shared.auth import token_keys
+from shared.auth.token_keys import signing_key
 from shared.auth.tokens import InvalidTokenError, create_access_token, decode_access_token
 from shared.db.engine import get_engine
 from shared.db.url import secret_credentials
@@ -156,47 +158,107 @@ def test_the_database_secret_is_read_again_once_its_time_to_live_is_over(
     assert "password-two" not in repr(expired)
 
 
-OLD_KEY = "the-signing-key-before-its-rotation-long-enough"
-NEW_KEY = "the-signing-key-after-its-rotation-also-long-enough"
+OLD_SEED = "the-token-key-seed-before-its-rotation-long-enough"
+NEW_SEED = "the-token-key-seed-after-its-rotation-also-long-enough"
+PUBLIC_KEYS = "/bookstore/token-public-keys"
 
 
-def test_tokens_signed_before_the_signing_key_rotated_verify_during_the_grace_period(
-    aws: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    secrets = boto3.client("secretsmanager")
-    arn = secrets.create_secret(Name="jwt-rotating", SecretString=OLD_KEY)["ARN"]
-    monkeypatch.setenv("SECRET_KEY_SECRET_ARN", arn)
-    monkeypatch.setattr(aws_secrets, "SECRET_MAX_AGE_SECONDS", 1)
+@pytest.fixture
+def token_keys_in_aws(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The stack's resources: the private key's secret and the empty public-keys parameter."""
+    arn = boto3.client("secretsmanager").create_secret(Name="tokens", SecretString=OLD_SEED)["ARN"]
+    boto3.client("ssm").put_parameter(Name=PUBLIC_KEYS, Value='{"keys": []}', Type="String")
+    monkeypatch.setenv("TOKEN_SIGNING_KEY_SECRET_ARN", arn)
+    monkeypatch.setenv("TOKEN_PUBLIC_KEYS_SSM_PARAMETER", PUBLIC_KEYS)
     get_settings.cache_clear()
-    old_token, _ = create_access_token(uuid.uuid4(), "customer")
+    return arn
 
-    secrets.put_secret_value(SecretId=arn, SecretString=NEW_KEY)
-    time.sleep(1.1)
+
+def published_kids() -> list[str]:
+    value = boto3.client("ssm").get_parameter(Name=PUBLIC_KEYS)["Parameter"]["Value"]
+    return [key["kid"] for key in json.loads(value)["keys"]]
+
+
+def test_the_signer_publishes_its_public_key_before_its_first_token(
+    token_keys_in_aws: str,
+) -> None:
+    token, _ = create_access_token(uuid.uuid4(), "customer")
+
+    assert published_kids() == [signing_key(get_settings()).kid]
+    assert decode_access_token(token).role == "customer"
+
+
+def test_tokens_signed_before_the_token_key_rotated_still_verify_and_new_ones_too(
+    token_keys_in_aws: str,
+) -> None:
+    old_token, _ = create_access_token(uuid.uuid4(), "customer")
+    old_kid = signing_key(get_settings()).kid
+    assert decode_access_token(old_token).role == "customer"
+
+    boto3.client("secretsmanager").put_secret_value(
+        SecretId=token_keys_in_aws, SecretString=NEW_SEED
+    )
+    aws_secrets.clear_secret_cache()
     new_token, _ = create_access_token(uuid.uuid4(), "admin")
 
-    assert signing_key_module.signing_key(get_settings()) == NEW_KEY
+    new_kid = signing_key(get_settings()).kid
+    assert new_kid != old_kid
+    assert published_kids() == [new_kid, old_kid]
     assert decode_access_token(new_token).role == "admin"
     assert decode_access_token(old_token).role == "customer"
 
-    later = time.monotonic() + 3600  # past the grace period: the token lifetime plus the TTL
-    monkeypatch.setattr(time, "monotonic", lambda: later)
-    with pytest.raises(InvalidTokenError):
-        decode_access_token(old_token)
-    assert decode_access_token(new_token).role == "admin"
 
-
-def test_a_token_signed_with_a_key_this_process_never_used_is_still_refused(
-    aws: None, monkeypatch: pytest.MonkeyPatch
+def test_a_verifier_with_stale_keys_reads_them_again_for_a_token_of_a_new_key(
+    token_keys_in_aws: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    secrets = boto3.client("secretsmanager")
-    arn = secrets.create_secret(Name="jwt-other", SecretString=OLD_KEY)["ARN"]
-    monkeypatch.setenv("SECRET_KEY_SECRET_ARN", arn)
-    get_settings.cache_clear()
+    create_access_token(uuid.uuid4(), "customer")
+    # Another environment of the Users function signs with a rotated key and publishes it; this
+    # process still has the old document cached.
+    monkeypatch.setattr(token_keys, "_last_refresh", float("-inf"))
+    new_pair = token_keys._signing_key_of(NEW_SEED)
+    document = {"keys": [{**new_pair.jwk, "kid": new_pair.kid}]}
+    boto3.client("ssm").put_parameter(
+        Name=PUBLIC_KEYS, Value=json.dumps(document), Type="String", Overwrite=True
+    )
+    token = jwt.encode(
+        {
+            "sub": str(uuid.uuid4()),
+            "role": "admin",
+            "type": "access",
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 60,
+            "jti": "x",
+            "iss": "bookstore",
+            "aud": "bookstore-api",
+        },
+        new_pair.private_key,
+        algorithm="ES256",
+        headers={"kid": new_pair.kid},
+    )
+
+    assert decode_access_token(token).role == "admin"
+
+
+def test_a_token_signed_with_a_key_never_published_is_refused(token_keys_in_aws: str) -> None:
+    create_access_token(uuid.uuid4(), "customer")
     forged, _ = create_access_token(
         uuid.uuid4(),
         "admin",
-        settings=get_settings().model_copy(update={"secret_key_secret_arn": None}),
+        settings=get_settings().model_copy(
+            update={"token_signing_key_secret_arn": None, "token_public_keys_ssm_parameter": None}
+        ),
     )
 
     with pytest.raises(InvalidTokenError):
         decode_access_token(forged)
+
+
+def test_production_never_derives_the_token_keys_from_the_secret_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-production-cursor-key-of-good-length-0123456789")
+    get_settings.cache_clear()
+
+    with pytest.raises(token_keys.TokenKeyError, match="TOKEN_SIGNING_KEY_SECRET_ARN"):
+        create_access_token(uuid.uuid4(), "customer")

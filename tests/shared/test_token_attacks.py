@@ -9,6 +9,8 @@ so none is needed here; what only the Users function can refuse is tested in `te
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import secrets
 import uuid
@@ -17,8 +19,10 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from shared.auth.token_keys import signing_key
 from shared.auth.tokens import ALGORITHM, AUDIENCE, ISSUER, create_access_token
 from shared.settings import get_settings
 from tests.shared.probe_app import ADMIN_PATH, ME_PATH, handler
@@ -41,21 +45,47 @@ def claims_for(user_id: str, **overrides: Any) -> dict[str, Any]:
     return {name: value for name, value in claims.items() if value is not None}
 
 
-def signed(claims: dict[str, Any], algorithm: str = ALGORITHM) -> str:
-    return jwt.encode(claims, get_settings().secret_key.get_secret_value(), algorithm=algorithm)
+def signed(claims: dict[str, Any]) -> str:
+    """Signed as the Users function signs: ES256 with its private key, naming the key."""
+    key = signing_key(get_settings())
+    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
+
+
+def our_kid() -> str:
+    return signing_key(get_settings()).kid
+
+
+def our_public_pem() -> bytes:
+    return (
+        signing_key(get_settings())
+        .private_key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+
+
+def hmac_signed(claims: dict[str, Any], secret: bytes, algorithm: str = "HS256") -> str:
+    """HMAC-signed by hand: PyJWT refuses to use a public key as an HMAC secret, an attacker
+    does not."""
+    digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}[algorithm]
+    header = b64({"alg": algorithm, "typ": "JWT", "kid": our_kid()})
+    payload = b64(
+        {**claims, "iat": int(claims["iat"].timestamp()), "exp": int(claims["exp"].timestamp())}
+    )
+    signature = hmac.new(secret, f"{header}.{payload}".encode(), digest).digest()
+    return f"{header}.{payload}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
 
 
 def b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data, default=str).encode()).rstrip(b"=").decode()
 
 
-def unsigned(claims: dict[str, Any]) -> str:
+def unsigned(claims: dict[str, Any], **header: str) -> str:
     payload = {
         **claims,
         "iat": int(claims["iat"].timestamp()),
         "exp": int(claims["exp"].timestamp()),
     }
-    return f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(payload)}."
+    return f"{b64({'alg': 'none', 'typ': 'JWT', **header})}.{b64(payload)}."
 
 
 def assert_rejected(
@@ -102,29 +132,45 @@ def test_a_customer_token_on_the_admin_route_is_403_forbidden(
     assert response.json() == {"detail": "This route needs an admin", "code": "AUTH_FORBIDDEN"}
 
 
+def test_tokens_are_es256_and_name_their_key(client: LambdaClient, user_id: str) -> None:
+    token, _ = create_access_token(uuid.UUID(user_id), "customer")
+
+    assert jwt.get_unverified_header(token) == {"alg": "ES256", "typ": "JWT", "kid": our_kid()}
+    assert client.get(ME_PATH, token=token).status_code == 200
+
+
 def test_an_unsigned_alg_none_token_is_401(client: LambdaClient, user_id: str) -> None:
     assert_rejected(client, unsigned(claims_for(user_id)))
+    assert_rejected(client, unsigned(claims_for(user_id), kid=our_kid()))
 
 
-@pytest.mark.parametrize("algorithm", ["HS384", "HS512"])
-def test_a_token_signed_with_our_key_but_another_hmac_algorithm_is_401(
-    client: LambdaClient, user_id: str, algorithm: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("algorithm", ["HS256", "HS384", "HS512"])
+def test_a_token_hmac_signed_with_our_public_key_as_the_secret_is_401(
+    client: LambdaClient, user_id: str, algorithm: str
 ) -> None:
-    # PyJWT refuses to sign HS384/HS512 with a key shorter than their digest.
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
-    get_settings.cache_clear()
-    assert client.get(ME_PATH, token=signed(claims_for(user_id))).status_code == 200
+    assert_rejected(client, hmac_signed(claims_for(user_id), our_public_pem(), algorithm))
 
-    assert_rejected(client, signed(claims_for(user_id), algorithm=algorithm))
+
+def test_a_token_hmac_signed_with_the_secret_key_as_tokens_once_were_is_401(
+    client: LambdaClient, user_id: str
+) -> None:
+    secret = get_settings().secret_key.get_secret_value().encode()
+    assert_rejected(client, hmac_signed(claims_for(user_id), secret))
 
 
 def test_a_token_signed_with_an_rsa_key_is_401(client: LambdaClient, user_id: str) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    assert_rejected(client, jwt.encode(claims_for(user_id), key, algorithm="RS256"))
+    forged = jwt.encode(claims_for(user_id), key, algorithm="RS256", headers={"kid": our_kid()})
+    assert_rejected(client, forged)
 
 
-def test_a_token_signed_with_another_key_is_401(client: LambdaClient, user_id: str) -> None:
-    forged = jwt.encode(claims_for(user_id), "another-key-of-sufficient-length-32b", "HS256")
+@pytest.mark.parametrize("kid", ["ours", "its-own", "none"])
+def test_a_token_signed_with_another_p256_key_is_401(
+    client: LambdaClient, user_id: str, kid: str
+) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    headers = {"ours": {"kid": our_kid()}, "its-own": {"kid": "attacker"}, "none": {}}[kid]
+    forged = jwt.encode(claims_for(user_id), key, algorithm="ES256", headers=headers)
     assert_rejected(client, forged)
 
 

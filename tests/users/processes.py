@@ -24,3 +24,11 @@ def register_in_fresh_process(database_url: str, body: dict[str, Any]) -> tuple[
 
     response = LambdaClient(handler).post("/auth/register", json_body=body)
     return response.status_code, response.json()
+
+
+def login_in_fresh_process(database_url: str, body: dict[str, Any]) -> int:
+    os.environ["DATABASE_URL"] = database_url
+    from functions.users.app import handler
+    from tests.support.lambda_client import LambdaClient
+
+    return LambdaClient(handler).post("/auth/login", json_body=body).status_code

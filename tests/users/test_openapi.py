@@ -26,14 +26,15 @@ EMAIL_SAMPLES = [
 ]
 
 ROUTES = {
-    ("post", "/auth/register"): {"201", "409", "422"},
-    ("post", "/auth/login"): {"200", "401", "422"},
+    ("post", "/auth/register"): {"201", "409", "413", "422", "429"},
+    ("post", "/auth/login"): {"200", "401", "413", "422", "429"},
     ("post", "/auth/refresh"): {"200", "401", "422"},
     ("post", "/auth/logout"): {"204", "422"},
     ("post", "/auth/oidc/{provider}"): {"200", "401", "404", "409", "422", "503"},
     ("get", "/auth/oidc/{provider}/authorize"): {"302", "404", "422", "503"},
     ("get", "/auth/oidc/{provider}/callback"): {"302", "401", "404", "422"},
     ("post", "/auth/oidc/{provider}/token"): {"200", "401", "404", "422"},
+    ("get", "/auth/jwks.json"): {"200"},
     ("get", "/users/me"): {"200", "401"},
     ("patch", "/users/me"): {"200", "401", "422"},
     ("get", "/users"): {"200", "401", "403", "422"},

@@ -168,7 +168,12 @@ def test_the_scheduled_purge_deletes_only_tokens_expired_over_a_day_ago(
 
     result = handler({"action": "purge-expired-refresh-tokens"}, LocalLambdaContext())
 
-    assert result == {"ok": True, "deleted": 1, "sign_ins_deleted": 0}
+    assert result == {
+        "ok": True,
+        "deleted": 1,
+        "attempt_records_deleted": 0,
+        "sign_ins_deleted": 0,
+    }
     remaining = {
         row["token_hash"] for row in sql(database_url, "SELECT token_hash FROM refresh_tokens")
     }

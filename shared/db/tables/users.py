@@ -1,4 +1,4 @@
-"""Accounts and their refresh tokens."""
+"""Accounts, their refresh tokens, and the records that throttle logins and registrations."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     Table,
@@ -53,3 +54,40 @@ refresh_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
     moment_column("created_at"),
 )
+
+# Consecutive failed logins per email tried, known or not (so a lock-out tells nothing about which
+# emails have accounts), keyed by the SHA-256 of the normalised email: no address is stored in
+# clear for someone else's guess. A successful login deletes the row.
+login_lockouts = Table(
+    "login_lockouts",
+    metadata,
+    Column("email_digest", LargeBinary(32), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    # Lock-outs so far: each one doubles the next window.
+    Column("lockouts", Integer, server_default="0", nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    CheckConstraint("failures >= 0", name="failures_not_negative"),
+    CheckConstraint("lockouts >= 0", name="lockouts_not_negative"),
+)
+
+AUTH_ATTEMPT_KINDS = ("login_failure", "registration")
+# One row per failed login and per registration attempt, by API Gateway's source address: what
+# the per-address limits count over their window.
+auth_attempts = Table(
+    "auth_attempts",
+    metadata,
+    id_column(),
+    Column("kind", String(16), nullable=False),
+    Column("source_ip", String(64), nullable=False),
+    moment_column("created_at"),
+    CheckConstraint(f"kind IN {AUTH_ATTEMPT_KINDS!r}", name="kind_valid"),
+)
+Index(
+    "ix_auth_attempts_kind_source_ip_created_at",
+    auth_attempts.c.kind,
+    auth_attempts.c.source_ip,
+    auth_attempts.c.created_at,
+)
+Index("ix_auth_attempts_created_at", auth_attempts.c.created_at)
+Index("ix_login_lockouts_updated_at", login_lockouts.c.updated_at)
