@@ -11,6 +11,7 @@ REVISIONS = (
     "0004_orders",
     "0005_prebooks",
     "0006_search_words",
+    "0007_search_postings",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 
