@@ -21,6 +21,7 @@ from functions.prebooks import repository
 from shared.db.transaction import transaction
 from shared.domain.checkout import LineRequest, place_order
 from shared.domain.errors import OutOfStockError
+from shared.domain.orders import OrderSnapshot
 from shared.domain.outbox import record_event
 from shared.observability.log import logger
 from shared.observability.metrics import emit_counts
@@ -76,39 +77,43 @@ async def release_due_prebooks(*, today: date, deadline: float | None = None) ->
 
 async def release_next(*, book_id: uuid.UUID, today: date) -> Outcome:
     """The book's oldest pending prebook turned into an order, in one transaction."""
-    async with transaction() as session:
-        if not await repository.try_lock_book_release(session, book_id=book_id):
-            return Outcome.TAKEN_BY_ANOTHER_RUN
-        prebook = await repository.lock_next_pending(session, book_id=book_id)
-        if prebook is None:
-            return Outcome.NONE_PENDING
-        try:
+    try:
+        async with transaction() as session:
+            if not await repository.try_lock_book_release(session, book_id=book_id):
+                return Outcome.TAKEN_BY_ANOTHER_RUN
+            prebook = await repository.lock_next_pending(session, book_id=book_id)
+            if prebook is None:
+                return Outcome.NONE_PENDING
+
+            async def fulfil(order: OrderSnapshot) -> None:
+                await repository.set_status(
+                    session, prebook_id=prebook["id"], status="fulfilled", order_id=order.id
+                )
+                await record_event(
+                    session,
+                    event_type=PREBOOK_FULFILLED,
+                    detail={
+                        "prebook_id": prebook["id"],
+                        "order_id": order.id,
+                        "user_id": order.user_id,
+                        "book_id": book_id,
+                        "quantity": prebook["quantity"],
+                        "occurred_at": order.created_at,
+                    },
+                )
+
             order = await place_order(
                 session,
                 user_id=prebook["user_id"],
                 lines=[LineRequest(book_id=book_id, quantity=prebook["quantity"])],
                 currency=get_settings().currency,
                 today=today,
+                before_stock=fulfil,
             )
-        except OutOfStockError:
-            # Nothing was written: the transaction ends with the prebook still pending.
-            logger.info("prebook waits for stock", prebook_id=str(prebook["id"]))
-            return Outcome.WAITING_FOR_STOCK
-        await repository.set_status(
-            session, prebook_id=prebook["id"], status="fulfilled", order_id=order.id
-        )
-        await record_event(
-            session,
-            event_type=PREBOOK_FULFILLED,
-            detail={
-                "prebook_id": prebook["id"],
-                "order_id": order.id,
-                "user_id": order.user_id,
-                "book_id": book_id,
-                "quantity": prebook["quantity"],
-                "occurred_at": order.created_at,
-            },
-        )
+    except OutOfStockError:
+        # Rolled back: the prebook is still pending, and nothing of its order was kept.
+        logger.info("prebook waits for stock", book_id=str(book_id))
+        return Outcome.WAITING_FOR_STOCK
     logger.info("prebook fulfilled", prebook_id=str(prebook["id"]), order_id=str(order.id))
     return Outcome.FULFILLED
 

@@ -1,22 +1,27 @@
 """Checkout: turning lines (book, quantity) into an order, for the Orders function (from a cart)
 and the Prebooks release job (from a pre-order).
 
-Stock never goes below zero under any concurrency: the books of the order are row-locked in one
-fixed order (by id) before anything is checked, so two checkouts sharing books queue up instead of
-deadlocking, and the decrement is a conditional UPDATE that a CHECK (stock >= 0) backs. Prices and
-titles are copied into the order's lines, so later catalog changes never alter an order.
+A hot book's row is locked last and briefly: the books are read without a lock, the order, its
+lines, its event and whatever the caller writes with them (`before_stock`) are written first,
+since they contend with nothing, and the stock is taken by the one statement that locks the
+books, just before the owner commits: two round trips under the lock, that statement and the
+COMMIT. That statement locks the books in one fixed order (by id), so two checkouts sharing books
+queue up instead of deadlocking, and takes each line's stock only where it is still there, on the
+row's latest version (a CHECK (stock >= 0) backs it): stock never goes below zero under any
+concurrency. Prices and titles are copied into the order's lines as read, so later catalog changes
+never alter an order.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, RowMapping, Uuid, any_, bindparam, insert, select, text
+from sqlalchemy import Date, Integer, RowMapping, Uuid, any_, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db.ids import new_id
@@ -31,26 +36,34 @@ from shared.domain.outbox import record_event
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-_LOCK_BOOKS = (
-    select(
-        books.c.id,
-        books.c.title,
-        books.c.price,
-        books.c.stock,
-        books.c.release_date,
-        books.c.deleted_at,
-    )
-    .where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
-    .order_by(books.c.id)
-    .with_for_update()
-)
+_READ_BOOKS = select(
+    books.c.id,
+    books.c.title,
+    books.c.price,
+    books.c.stock,
+    books.c.release_date,
+    books.c.deleted_at,
+).where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
+# The books locked in id order by the CTE, then each line's stock taken where the book is still in
+# the catalog, out, and holds the copies (READ COMMITTED re-checks this on the latest version).
+# NO KEY UPDATE, the lock the UPDATE itself takes: FOR UPDATE would wait on the KEY SHARE locks
+# that other checkouts' order lines take on the book (their foreign key), and they on ours.
 _TAKE_STOCK = text(
+    "WITH locked AS (SELECT id FROM books WHERE id = ANY(:book_ids) ORDER BY id "
+    "FOR NO KEY UPDATE) "
     "UPDATE books SET stock = books.stock - wanted.quantity, updated_at = now() "
-    "FROM unnest(:book_ids, :quantities) AS wanted(book_id, quantity) "
-    "WHERE books.id = wanted.book_id AND books.stock >= wanted.quantity"
+    "FROM locked, unnest(:book_ids, :quantities) AS wanted(book_id, quantity) "
+    "WHERE books.id = locked.id AND books.id = wanted.book_id "
+    "AND books.stock >= wanted.quantity AND books.deleted_at IS NULL "
+    "AND coalesce(books.release_date, '-infinity'::date) <= :today "
+    "RETURNING books.id"
 ).bindparams(
-    bindparam("book_ids", type_=ARRAY(Uuid())), bindparam("quantities", type_=ARRAY(Integer()))
+    bindparam("book_ids", type_=ARRAY(Uuid())),
+    bindparam("quantities", type_=ARRAY(Integer())),
+    bindparam("today", type_=Date()),
 )
+
+type BeforeStock = Callable[[OrderSnapshot], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,35 +79,24 @@ async def place_order(
     lines: Sequence[LineRequest],
     currency: str,
     today: date,
+    before_stock: BeforeStock | None = None,
 ) -> OrderSnapshot:
     """A new `pending` order of `lines` (one per book, in the order given), with the stock taken
-    and `OrderPlaced` in the outbox. OutOfStockError names every line that cannot be served (out
-    of stock, not released, or no longer in the catalog) and writes nothing."""
+    and `OrderPlaced` in the outbox. `before_stock` writes what the caller keeps with the order
+    (it runs after the order is written, before the stock is taken: the last statement).
+
+    OutOfStockError names every line that cannot be served (out of stock, not released, or no
+    longer in the catalog). Raised before anything is written when the books as read show it;
+    raised after the writes when another checkout took the last copies meanwhile, so the caller's
+    transaction must end with it (the owner rolls back when it propagates)."""
     if not lines or len({line.book_id for line in lines}) != len(lines):
         raise ValueError("a checkout needs lines of distinct books")
     connection = await session.connection()
     book_ids = sorted(line.book_id for line in lines)
-    books = {
-        row["id"]: row
-        for row in (await connection.execute(_LOCK_BOOKS, {"book_ids": book_ids})).mappings()
-    }
-    unavailable = [
-        problem
-        for line in lines
-        if (problem := _unavailable(line, books.get(line.book_id), today)) is not None
-    ]
-    if unavailable:
-        raise OutOfStockError(unavailable)
+    shelf = await _read_books(session, book_ids)
+    _refuse_unservable(lines, shelf, today)
 
-    by_book = {line.book_id: line.quantity for line in lines}
-    taken = await connection.execute(
-        _TAKE_STOCK, {"book_ids": book_ids, "quantities": [by_book[i] for i in book_ids]}
-    )
-    if getattr(taken, "rowcount", None) != len(lines):
-        # The rows are locked and were just checked: only a bug can get here.
-        raise RuntimeError("stock changed under a row lock")
-
-    order_lines = tuple(_copy_line(line, books[line.book_id]) for line in lines)
+    order_lines = tuple(_copy_line(line, shelf[line.book_id]) for line in lines)
     total = sum((line.line_total for line in order_lines), Decimal("0.00"))
     order_id = new_id()
     created = (
@@ -130,7 +132,39 @@ async def place_order(
         updated_at=created.updated_at,
     )
     await record_event(session, event_type=ORDER_PLACED, detail=order.event_detail())
+    if before_stock is not None:
+        await before_stock(order)
+
+    by_book = {line.book_id: line.quantity for line in lines}
+    taken = await connection.execute(
+        _TAKE_STOCK,
+        {"book_ids": book_ids, "quantities": [by_book[i] for i in book_ids], "today": today},
+    )
+    if len(taken.all()) != len(lines):
+        # Another checkout took the last copies (or the book left the catalog) since the read.
+        _refuse_unservable(lines, await _read_books(session, book_ids), today)
+        raise RuntimeError("stock was not taken, yet every line can be served")
     return order
+
+
+async def _read_books(
+    session: AsyncSession, book_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, RowMapping]:
+    connection = await session.connection()
+    rows = await connection.execute(_READ_BOOKS, {"book_ids": list(book_ids)})
+    return {row["id"]: row for row in rows.mappings()}
+
+
+def _refuse_unservable(
+    lines: Sequence[LineRequest], shelf: Mapping[uuid.UUID, RowMapping], today: date
+) -> None:
+    unavailable = [
+        problem
+        for line in lines
+        if (problem := _unavailable(line, shelf.get(line.book_id), today)) is not None
+    ]
+    if unavailable:
+        raise OutOfStockError(unavailable)
 
 
 def _unavailable(line: LineRequest, book: RowMapping | None, today: date) -> UnavailableLine | None:
