@@ -17,11 +17,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, Integer, RowMapping, Uuid, any_, bindparam, insert, select, text
+from sqlalchemy import Date, Integer, RowMapping, Uuid, any_, bindparam, func, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db.ids import new_id
@@ -31,7 +31,7 @@ from shared.domain.availability import is_released
 from shared.domain.errors import OutOfStockError, UnavailableLine
 from shared.domain.money import CENTS
 from shared.domain.orders import ORDER_PLACED, OrderLine, OrderSnapshot
-from shared.domain.outbox import record_event
+from shared.domain.outbox import record_events
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +43,8 @@ _READ_BOOKS = select(
     books.c.stock,
     books.c.release_date,
     books.c.deleted_at,
+    # The transaction's time, which the orders' created_at and updated_at default to.
+    func.now().label("now"),
 ).where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
 # The books locked in id order by the CTE, then each line's stock taken where the book is still in
 # the catalog, out, and holds the copies (READ COMMITTED re-checks this on the latest version).
@@ -63,13 +65,20 @@ _TAKE_STOCK = text(
     bindparam("today", type_=Date()),
 )
 
-type BeforeStock = Callable[[OrderSnapshot], Awaitable[None]]
+type BeforeStock = Callable[[Sequence[OrderSnapshot]], Awaitable[None]]
+type BeforeOneStock = Callable[[OrderSnapshot], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class LineRequest:
     book_id: uuid.UUID
     quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    user_id: uuid.UUID
+    lines: Sequence[LineRequest]
 
 
 async def place_order(
@@ -79,38 +88,78 @@ async def place_order(
     lines: Sequence[LineRequest],
     currency: str,
     today: date,
-    before_stock: BeforeStock | None = None,
+    before_stock: BeforeOneStock | None = None,
 ) -> OrderSnapshot:
-    """A new `pending` order of `lines` (one per book, in the order given), with the stock taken
-    and `OrderPlaced` in the outbox. `before_stock` writes what the caller keeps with the order
-    (it runs after the order is written, before the stock is taken: the last statement).
+    """A new `pending` order of `lines` (one per book, in the order given): `place_orders` of one."""
 
-    OutOfStockError names every line that cannot be served (out of stock, not released, or no
-    longer in the catalog). Raised before anything is written when the books as read show it;
-    raised after the writes when another checkout took the last copies meanwhile, so the caller's
-    transaction must end with it (the owner rolls back when it propagates)."""
-    if not lines or len({line.book_id for line in lines}) != len(lines):
-        raise ValueError("a checkout needs lines of distinct books")
-    connection = await session.connection()
-    book_ids = sorted(line.book_id for line in lines)
+    async def keep(orders: Sequence[OrderSnapshot]) -> None:
+        if before_stock is not None:
+            await before_stock(orders[0])
+
+    (order,) = await place_orders(
+        session,
+        requests=[OrderRequest(user_id, lines)],
+        currency=currency,
+        today=today,
+        before_stock=keep,
+    )
+    return order
+
+
+async def place_orders(
+    session: AsyncSession,
+    *,
+    requests: Sequence[OrderRequest],
+    currency: str,
+    today: date,
+    before_stock: BeforeStock | None = None,
+) -> list[OrderSnapshot]:
+    """New `pending` orders, one per request (each of lines of distinct books, in the order
+    given), with the stock taken and an `OrderPlaced` each in the outbox, all or none, in a fixed
+    number of statements however many orders. `before_stock` writes what the caller keeps with
+    the orders: it runs after they are written, before the stock is taken (the last statement).
+
+    OutOfStockError names every book whose copies, added up over the requests, cannot be served
+    (out of stock, not released, or no longer in the catalog). Raised before anything is written
+    when the books as read show it; raised after the writes when another checkout took the last
+    copies meanwhile, so the caller's transaction must end with it (the owner rolls back when it
+    propagates)."""
+    for request in requests:
+        books_of_request = {line.book_id for line in request.lines}
+        if not request.lines or len(books_of_request) != len(request.lines):
+            raise ValueError("a checkout needs lines of distinct books")
+    wanted: dict[uuid.UUID, int] = {}
+    for request in requests:
+        for line in request.lines:
+            wanted[line.book_id] = wanted.get(line.book_id, 0) + line.quantity
+    book_ids = sorted(wanted)
+    totals = [LineRequest(book_id, wanted[book_id]) for book_id in book_ids]
     shelf = await _read_books(session, book_ids)
-    _refuse_unservable(lines, shelf, today)
+    _refuse_unservable(totals, shelf, today)
 
-    order_lines = tuple(_copy_line(line, shelf[line.book_id]) for line in lines)
-    total = sum((line.line_total for line in order_lines), Decimal("0.00"))
-    order_id = new_id()
-    created = (
-        await connection.execute(
-            insert(Order)
-            .values(id=order_id, user_id=user_id, status="pending", total=total, currency=currency)
-            .returning(Order.created_at, Order.updated_at)
-        )
-    ).one()
+    connection = await session.connection()
+    placed_at = next(iter(shelf.values()))["now"]
+    orders = [
+        _snapshot(request, shelf, currency=currency, placed_at=placed_at) for request in requests
+    ]
+    await connection.execute(
+        insert(Order),
+        [
+            {
+                "id": order.id,
+                "user_id": order.user_id,
+                "status": order.status,
+                "total": order.total,
+                "currency": order.currency,
+            }
+            for order in orders
+        ],
+    )
     await connection.execute(
         insert(OrderItem),
         [
             {
-                "order_id": order_id,
+                "order_id": order.id,
                 "book_id": line.book_id,
                 "line_number": number,
                 "title": line.title,
@@ -118,33 +167,43 @@ async def place_order(
                 "quantity": line.quantity,
                 "line_total": line.line_total,
             }
-            for number, line in enumerate(order_lines, start=1)
+            for order in orders
+            for number, line in enumerate(order.items, start=1)
         ],
     )
-    order = OrderSnapshot(
-        id=order_id,
-        user_id=user_id,
-        status="pending",
-        items=order_lines,
-        total=total,
-        currency=currency,
-        created_at=created.created_at,
-        updated_at=created.updated_at,
-    )
-    await record_event(session, event_type=ORDER_PLACED, detail=order.event_detail())
+    await record_events(session, [(ORDER_PLACED, order.event_detail()) for order in orders])
     if before_stock is not None:
-        await before_stock(order)
+        await before_stock(orders)
 
-    by_book = {line.book_id: line.quantity for line in lines}
     taken = await connection.execute(
         _TAKE_STOCK,
-        {"book_ids": book_ids, "quantities": [by_book[i] for i in book_ids], "today": today},
+        {"book_ids": book_ids, "quantities": [wanted[i] for i in book_ids], "today": today},
     )
-    if len(taken.all()) != len(lines):
+    if len(taken.all()) != len(book_ids):
         # Another checkout took the last copies (or the book left the catalog) since the read.
-        _refuse_unservable(lines, await _read_books(session, book_ids), today)
+        _refuse_unservable(totals, await _read_books(session, book_ids), today)
         raise RuntimeError("stock was not taken, yet every line can be served")
-    return order
+    return orders
+
+
+def _snapshot(
+    request: OrderRequest,
+    shelf: Mapping[uuid.UUID, RowMapping],
+    *,
+    currency: str,
+    placed_at: datetime,
+) -> OrderSnapshot:
+    items = tuple(_copy_line(line, shelf[line.book_id]) for line in request.lines)
+    return OrderSnapshot(
+        id=new_id(),
+        user_id=request.user_id,
+        status="pending",
+        items=items,
+        total=sum((line.line_total for line in items), Decimal("0.00")),
+        currency=currency,
+        created_at=placed_at,
+        updated_at=placed_at,
+    )
 
 
 async def _read_books(
