@@ -15,7 +15,7 @@ down_revision: str | None = "0006_search_words"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# A live book's words, both ways the catalog reads them: its search_vector's lexemes (English,
+# A changed or deleted book's words, both ways the catalog reads them: its search_vector's lexemes (English,
 # stemmed), each with the best field it is in (3 title, 2 author, 1 description) as postings, and
 # its words as typed ('simple') counted in the vocabulary, which drops a word no live book holds.
 # Every change is a difference between the old and the new row, so a PATCH of the price touches
@@ -60,6 +60,28 @@ BEGIN
     ON CONFLICT (word) DO UPDATE SET books = w.books + EXCLUDED.books;
     DELETE FROM search_words
     WHERE word = ANY(old_words) AND NOT word = ANY(new_words) AND books <= 0;
+    RETURN NULL;
+END $$
+"""
+# Books inserted by one statement (a COPY of a catalog, a seed) are indexed by one statement:
+# row by row, the count of a common word would be updated once per book, in one transaction.
+INDEX_INSERTED_BOOKS = """
+CREATE FUNCTION index_inserted_books() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO search_postings (word, rank, book_id)
+    SELECT p.word, p.rank, inserted.id
+    FROM inserted, book_postings(inserted.search_vector) AS p
+    WHERE inserted.deleted_at IS NULL
+    ON CONFLICT DO NOTHING;
+    INSERT INTO search_words AS w (word, books)
+    SELECT lexeme, count(*)::int
+    FROM inserted, unnest(to_tsvector('simple', coalesce(inserted.title, '') || ' '
+                                                || coalesce(inserted.author, '') || ' '
+                                                || coalesce(inserted.description, '')))
+    WHERE inserted.deleted_at IS NULL
+    GROUP BY lexeme
+    ORDER BY lexeme
+    ON CONFLICT (word) DO UPDATE SET books = w.books + EXCLUDED.books;
     RETURN NULL;
 END $$
 """
@@ -122,8 +144,14 @@ def upgrade() -> None:
     op.execute(INDEX_BOOK_WORDS)
     op.execute("DROP TRIGGER books_add_search_words ON books")
     op.execute("DROP FUNCTION add_book_search_words()")
+    op.execute(INDEX_INSERTED_BOOKS)
     op.execute(
-        "CREATE TRIGGER books_index_words AFTER INSERT OR DELETE OR UPDATE OF title, author, "
+        "CREATE TRIGGER books_index_inserted_words AFTER INSERT ON books "
+        "REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT "
+        "EXECUTE FUNCTION index_inserted_books()"
+    )
+    op.execute(
+        "CREATE TRIGGER books_index_words AFTER DELETE OR UPDATE OF title, author, "
         "description, deleted_at ON books FOR EACH ROW EXECUTE FUNCTION index_book_words()"
     )
     op.execute(BACKFILL_POSTINGS)
@@ -133,7 +161,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER books_index_words ON books")
+    op.execute("DROP TRIGGER books_index_inserted_words ON books")
     op.execute("DROP FUNCTION index_book_words()")
+    op.execute("DROP FUNCTION index_inserted_books()")
     op.execute("DROP FUNCTION book_postings(tsvector)")
     op.execute(ADD_BOOK_SEARCH_WORDS)
     op.execute(
