@@ -96,9 +96,10 @@ def compiled_sql(query: dict[str, str]) -> list[tuple[str, list[Any]]]:
     after = None if parsed.cursor is None else order.after_values(parsed.cursor)
     statements = []
     if filters.q is not None:
-        lookup = repository.correction_lookup(query_words(filters.q))
-        if lookup is not None:
-            statements.append(repository.CORRECTION_CANDIDATES.arguments(lookup))
+        words = query_words(filters.q)
+        if words:
+            lookup = repository.vocabulary_lookup(words, typing=filters.typing)
+            statements.append(repository.VOCABULARY.arguments(lookup))
         filters = replace(filters, terms=run(spelled(filters.q, typing=filters.typing)))
     read, values = repository.page_read(
         filters=filters, order=order, after=after, limit=parsed.limit, today=today()

@@ -33,7 +33,11 @@ class Script:
     arguments: tuple[str, ...]
 
 
-def scripts(quick: bool) -> list[Script]:
+def scripts(quick: bool, scale: bool = False) -> list[Script]:
+    if scale:
+        search_sizes = ("100000", "1000000")
+    else:
+        search_sizes = ("5000", "20000") if quick else ("10000", "100000")
     return [
         Script("artifact_sizes.py", ("--build",)),
         Script("cold_start.py", ("--rounds", "5" if quick else "15")),
@@ -42,6 +46,9 @@ def scripts(quick: bool) -> list[Script]:
             "books_bench.py",
             ("--books", "20000" if quick else "100000", "--runs", "100" if quick else "300"),
         ),
+        Script("search_bench.py", ("--sizes", *search_sizes, "--runs", "30" if quick else "100")),
+        Script("orders_bench.py", ("--runs", "50" if quick else "300")),
+        Script("launch_bench.py", ("--prebooks", "2000" if quick else "10000")),
         Script("drain_bench.py", ("--events", "20000" if quick else "100000")),
     ]
 
@@ -58,13 +65,18 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-write", action="store_true", help="print the table without updating RESULTS.md"
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="search at 100 000 and 1 000 000 books (loads a million rows: minutes, gigabytes)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(arguments: argparse.Namespace) -> int:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="bookstore-bench-") as tmp:
-        for script in scripts(arguments.quick):
+        for script in scripts(arguments.quick, arguments.scale):
             output = Path(tmp) / f"{script.file}.json"
             print(f"--- {script.file} {' '.join(script.arguments)}", flush=True)
             completed = subprocess.run(  # noqa: S603 - our own scripts, by fixed names

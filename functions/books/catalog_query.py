@@ -23,21 +23,22 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
+    literal,
     literal_column,
     tuple_,
 )
 
-from functions.books import search
+from functions.books import ranked_search, search
 from shared.db.tables.books import books, release_asc_key, release_desc_key
 from shared.domain.availability import TODAY, available, released
 from shared.errors import InvalidCursorError
 from shared.http.pagination import decode_cursor, encode_cursor
 
 # What a key of a real row can be: the title column's length, numeric(10, 2) as the API writes
-# prices, and the highest score `search.relevance` gives (its classes plus a rank below one).
+# prices, and the highest score a ranked search gives.
 TITLE_LENGTH = 300
 PRICE_KEY = re.compile(r"[0-9]{1,8}\.[0-9]{2}")
-MAX_SCORE = search.EXACT_CLASS + 1.0
+MAX_SCORE = ranked_search.MAX_SCORE
 
 SortName = Literal[
     "relevance", "title", "-title", "price", "-price", "release_date", "-release_date"
@@ -155,16 +156,18 @@ def sort_order(name: SortName | None, searching: bool | None) -> SortOrder:
         name = "relevance" if searching is not None else "title"
     if name == "relevance" and searching is None:
         name = "title"
-    return _sort_orders(name, bool(searching))
+    return _sort_orders(name)
 
 
 @cache
-def _sort_orders(name: SortName, has_words: bool) -> SortOrder:
+def _sort_orders(name: SortName) -> SortOrder:
     # Built once per order: the expressions are the same for every request.
     if name == "relevance":
+        # With words a search's page is `ranked_search.ranked_page`, in its own order; without
+        # any, nothing matches and every book scores nothing.
         return SortOrder(
             name,
-            search.relevance(has_words),
+            literal(0.0, search.SCORE_TYPE),
             True,
             lambda row: row["score"],
             _load_score,
@@ -269,6 +272,7 @@ def filter_values(filters: CatalogFilters) -> dict[str, Any]:
         if filters.terms is None:
             raise ValueError("a search needs its terms: see functions.books.repository.spell")
         values.update(search.search_values(filters.terms))
+        values.update(ranked_search.ranked_values(filters.terms))
     if filters.author is not None:
         values["author"] = _contains(filters.author)
     if filters.genre is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from functions.books import spelling
+from functions.books import ranked_search, spelling
 from functions.books.catalog_query import (
     CatalogFilters,
     ListShape,
@@ -33,7 +34,7 @@ from functions.books.catalog_query import (
     list_shape,
     sort_order,
 )
-from functions.books.search import SearchTerms, query_words
+from functions.books.search import SearchTerms, query_words, word_groups
 from shared.db.reads import CompiledRead, Reader
 from shared.db.tables.books import books
 from shared.domain.availability import TODAY, available
@@ -42,19 +43,35 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 ISBN_UNIQUE_INDEX = "uq_books_isbn_live"
-# Vocabulary words that could be a typo of a query word the vocabulary does not know: same first
-# letter, a length within the budget (the index serves both), within twice the budget by
-# Levenshtein's distance (a swap counts two there; spelling.typo_distance decides).
-CORRECTION_CANDIDATES = CompiledRead(
+# What the vocabulary makes of a query, in one round trip: each word as typed; for a word it does
+# not know, the words that could be a typo of it (same first letter, a length within the budget:
+# the index serves both; within twice the budget by Levenshtein's distance, since a swap counts
+# two there: spelling.typo_distance decides); for the word being typed, the most used words it
+# begins. Each with how many live books hold it, and its English lexeme (none for a stop word).
+VOCABULARY = CompiledRead(
     text(
-        "SELECT q.word, w.word AS candidate "
-        "FROM unnest(CAST(:words AS text[]), CAST(:budgets AS int[])) AS q(word, budget) "
+        "SELECT v.query_word, v.word, v.kind, v.books, "
+        "(tsvector_to_array(to_tsvector('english', v.word)))[1] AS lexeme FROM ("
+        "SELECT q.word AS query_word, q.word, 'typed' AS kind, coalesce(k.books, 0) AS books "
+        "FROM unnest(CAST(:words AS text[])) AS q(word) "
+        "LEFT JOIN search_words k ON k.word = q.word "
+        "UNION ALL "
+        "SELECT q.word, w.word, 'correction', w.books "
+        "FROM unnest(CAST(:checked AS text[]), CAST(:budgets AS int[])) AS q(word, budget) "
         "JOIN search_words w ON left(w.word, 1) = left(q.word, 1) "
         "AND length(w.word) BETWEEN length(q.word) - q.budget AND length(q.word) + q.budget "
         "WHERE NOT EXISTS (SELECT FROM search_words known WHERE known.word = q.word) "
-        "AND levenshtein_less_equal(w.word, q.word, 2 * q.budget) <= 2 * q.budget"
+        "AND levenshtein_less_equal(w.word, q.word, 2 * q.budget) <= 2 * q.budget "
+        "UNION ALL "
+        "(SELECT CAST(:prefix AS text), w.word, 'completion', w.books FROM search_words w "
+        "WHERE left(w.word, 1) = left(CAST(:prefix AS text), 1) "
+        "AND starts_with(w.word, CAST(:prefix AS text)) AND w.word <> CAST(:prefix AS text) "
+        "ORDER BY w.books DESC, w.word LIMIT CAST(:completions AS int))"
+        ") AS v"
     )
 )
+# The completions of a word being typed that stand for it: the most used ones.
+COMPLETIONS = 4
 
 
 def book_columns(today: date | ColumnElement[date]) -> list[SQLColumnExpression[Any]]:
@@ -76,29 +93,45 @@ def book_columns(today: date | ColumnElement[date]) -> list[SQLColumnExpression[
 
 
 async def spell(reader: Reader, *, query: str, typing: bool) -> SearchTerms:
-    """The query's words, with corrections for those the catalog's vocabulary does not know."""
+    """The query's words, with what the catalog's vocabulary makes of them."""
     words = query_words(query)
+    if not words:
+        return SearchTerms(text=query, words=words, typing=typing)
+    rows = await reader.fetch(VOCABULARY, **vocabulary_lookup(words, typing=typing))
     candidates: dict[str, list[str]] = {}
-    lookup = correction_lookup(words)
-    if lookup is not None:
-        for row in await reader.fetch(CORRECTION_CANDIDATES, **lookup):
-            candidates.setdefault(row["word"], []).append(row["candidate"])
+    completions: dict[str, list[str]] = {}
+    for row in rows:
+        if row["kind"] == "correction":
+            candidates.setdefault(row["query_word"], []).append(row["word"])
+        elif row["kind"] == "completion":
+            completions.setdefault(row["query_word"], []).append(row["word"])
+    corrections = spelling.corrections(words, candidates)
     return SearchTerms(
         text=query,
         words=words,
-        corrections=spelling.corrections(words, candidates),
+        corrections=corrections,
         typing=typing,
+        groups=word_groups(
+            words,
+            lexemes={row["word"]: row["lexeme"] for row in rows},
+            books={row["word"]: row["books"] for row in rows},
+            corrections=corrections,
+            completions=completions,
+        ),
     )
 
 
-def correction_lookup(words: Sequence[str]) -> dict[str, Any] | None:
-    """What `spell` binds into `CORRECTION_CANDIDATES` for these words, or None when no word is
-    long enough to be corrected."""
+def vocabulary_lookup(words: Sequence[str], *, typing: bool) -> dict[str, Any]:
+    """What `spell` binds into `VOCABULARY` for these words."""
     budgets = {word: spelling.typo_budget(word) for word in words}
     checked = {word: budget for word, budget in budgets.items() if budget > 0}
-    if not checked:
-        return None
-    return {"words": list(checked), "budgets": list(checked.values())}
+    return {
+        "words": list(dict.fromkeys(words)),
+        "checked": list(checked),
+        "budgets": list(checked.values()),
+        "prefix": words[-1] if typing else None,
+        "completions": COMPLETIONS,
+    }
 
 
 async def list_books(
@@ -137,6 +170,12 @@ def _page_read(shape: ListShape) -> CompiledRead[Select[Any]]:
     # cost more than the query itself.
     order = sort_order(shape.sort, shape.searching)
     columns = book_columns(TODAY)
+    if order.name == "relevance" and shape.searching:
+        # The postings match the words and hold live books only: the rest of the shape's
+        # conditions (after the first, the live one) apply to each book read.
+        filters = conditions(replace(shape, searching=None))[1:]
+        ranked = ranked_search.ranked_page(columns, filters, after=shape.after)
+        return CompiledRead(ranked, precompile=False)
     if order.name == "relevance":
         columns.append(order.key.label("score"))
     statement = select(*columns).where(*conditions(shape))

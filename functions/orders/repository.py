@@ -106,14 +106,15 @@ async def set_status(session: AsyncSession, *, order_id: uuid.UUID, status: Orde
 
 async def return_stock(session: AsyncSession, *, order: OrderSnapshot) -> None:
     """Puts the order's copies back on the shelf. The books are locked in id order first, as
-    checkout locks them, so a cancellation and a checkout never deadlock."""
+    checkout locks them and with its lock (NO KEY UPDATE, which a checkout's order lines do not
+    wait on), so a cancellation and a checkout never deadlock."""
     connection = await session.connection()
     book_ids = sorted(line.book_id for line in order.items)
     await connection.execute(
         select(books.c.id)
         .where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
         .order_by(books.c.id)
-        .with_for_update(),
+        .with_for_update(key_share=True),
         {"book_ids": book_ids},
     )
     await connection.execute(_RETURN_STOCK, {"order_id": order.id})

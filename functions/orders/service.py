@@ -26,7 +26,7 @@ from shared.db.tables.orders import OrderStatus
 from shared.domain.availability import today
 from shared.domain.checkout import place_order
 from shared.domain.errors import AccountUnavailableError
-from shared.domain.orders import ORDER_CANCELLED, ORDER_STATUS_CHANGED
+from shared.domain.orders import ORDER_CANCELLED, ORDER_STATUS_CHANGED, OrderSnapshot
 from shared.domain.outbox import record_event
 from shared.observability.log import logger
 from shared.settings import get_settings
@@ -67,14 +67,14 @@ async def checkout(
     if not lines:
         raise CartEmptyError()
 
-    with constraint_errors(_CHECKOUT_CONFLICTS):
-        order = await place_order(
-            session, user_id=user_id, lines=lines, currency=get_settings().currency, today=today()
-        )
+    body: dict[str, Any] = {}
+
+    async def keep_with_the_order(order: OrderSnapshot) -> None:
+        # Written before the stock is taken: none of it contends with another checkout.
         await repository.remove_checked_out_lines(
             session, user_id=user_id, book_ids=[line.book_id for line in lines]
         )
-        body = OrderPublic.of(order).model_dump(mode="json")
+        body.update(OrderPublic.of(order).model_dump(mode="json"))
         if idempotency_key is not None:
             await repository.remember_idempotency_key(
                 session,
@@ -87,6 +87,16 @@ async def checkout(
                     response_body=body,
                 ),
             )
+
+    with constraint_errors(_CHECKOUT_CONFLICTS):
+        order = await place_order(
+            session,
+            user_id=user_id,
+            lines=lines,
+            currency=get_settings().currency,
+            today=today(),
+            before_stock=keep_with_the_order,
+        )
     logger.info("order placed", order_id=str(order.id), lines=len(lines), total=str(order.total))
     return CheckoutAnswer(CREATED, body)
 

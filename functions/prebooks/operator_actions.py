@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shared.domain.availability import today
+from shared.runtime.deadline import deadline_of
 from shared.runtime.lazy import lazy_import
 from shared.runtime.operator_actions import Action
 
@@ -24,7 +25,8 @@ RELEASE_PREBOOKS = "release-prebooks"
 
 async def release(event: dict[str, Any], context: Any) -> dict[str, Any]:
     summary = await release_job.release_due_prebooks(
-        today=today(), deadline=release_job.deadline_of(context)
+        today=today(),
+        deadline=deadline_of(context, margin_seconds=release_job.SAFETY_MARGIN_SECONDS),
     )
     return {"ok": True, **summary.as_dict()}
 

@@ -37,6 +37,14 @@ _TRY_LOCK_RELEASE = text(
     "SELECT pg_try_advisory_xact_lock(7081105, hashtext(CAST(:book_id AS text)))"
 )
 
+_SET_FULFILLED = text(
+    "UPDATE prebooks SET status = 'fulfilled', order_id = fulfilled.order_id, updated_at = now() "
+    "FROM unnest(:prebook_ids, :order_ids) AS fulfilled(id, order_id) "
+    "WHERE prebooks.id = fulfilled.id"
+).bindparams(
+    bindparam("prebook_ids", type_=ARRAY(Uuid())), bindparam("order_ids", type_=ARRAY(Uuid()))
+)
+
 # The public Prebook: the book's current title and release date, even once it left the catalog.
 _PUBLIC_PREBOOKS = select(
     prebooks.c.id,
@@ -147,17 +155,31 @@ async def try_lock_book_release(session: AsyncSession, *, book_id: uuid.UUID) ->
     return locked
 
 
-async def lock_next_pending(session: AsyncSession, *, book_id: uuid.UUID) -> RowMapping | None:
-    """The book's oldest pending prebook, row-locked (a customer cancelling it waits)."""
+async def lock_pending_batch(
+    session: AsyncSession, *, book_id: uuid.UUID, limit: int
+) -> list[RowMapping]:
+    """The book's oldest pending prebooks, up to `limit`, row-locked (a customer cancelling one
+    waits), each with the book's stock as read."""
     statement = (
-        select(prebooks.c.id, prebooks.c.user_id, prebooks.c.quantity)
+        select(prebooks.c.id, prebooks.c.user_id, prebooks.c.quantity, books.c.stock)
+        .join_from(prebooks, books, books.c.id == prebooks.c.book_id)
         .where(prebooks.c.book_id == book_id, PENDING)
         .order_by(prebooks.c.id)
-        .limit(1)
-        .with_for_update()
+        .limit(limit)
+        .with_for_update(of=prebooks)
     )
     connection = await session.connection()
-    return (await connection.execute(statement)).mappings().one_or_none()
+    return list((await connection.execute(statement)).mappings())
+
+
+async def set_fulfilled(
+    session: AsyncSession, *, prebook_ids: Sequence[uuid.UUID], order_ids: Sequence[uuid.UUID]
+) -> None:
+    """Each prebook fulfilled by its order, in one statement."""
+    connection = await session.connection()
+    await connection.execute(
+        _SET_FULFILLED, {"prebook_ids": list(prebook_ids), "order_ids": list(order_ids)}
+    )
 
 
 async def count_pending(session: AsyncSession, *, book_ids: Sequence[uuid.UUID]) -> int:

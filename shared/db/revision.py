@@ -13,6 +13,7 @@ REVISIONS = (
     "0006_search_words",
     "0007_oidc_sign_in",
     "0008_login_throttle",
+    "0009_search_postings",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

@@ -1,22 +1,27 @@
 """Checkout: turning lines (book, quantity) into an order, for the Orders function (from a cart)
 and the Prebooks release job (from a pre-order).
 
-Stock never goes below zero under any concurrency: the books of the order are row-locked in one
-fixed order (by id) before anything is checked, so two checkouts sharing books queue up instead of
-deadlocking, and the decrement is a conditional UPDATE that a CHECK (stock >= 0) backs. Prices and
-titles are copied into the order's lines, so later catalog changes never alter an order.
+A hot book's row is locked last and briefly: the books are read without a lock, the order, its
+lines, its event and whatever the caller writes with them (`before_stock`) are written first,
+since they contend with nothing, and the stock is taken by the one statement that locks the
+books, just before the owner commits: two round trips under the lock, that statement and the
+COMMIT. That statement locks the books in one fixed order (by id), so two checkouts sharing books
+queue up instead of deadlocking, and takes each line's stock only where it is still there, on the
+row's latest version (a CHECK (stock >= 0) backs it): stock never goes below zero under any
+concurrency. Prices and titles are copied into the order's lines as read, so later catalog changes
+never alter an order.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, RowMapping, Uuid, any_, bindparam, insert, select, text
+from sqlalchemy import Date, Integer, RowMapping, Uuid, any_, bindparam, func, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db.ids import new_id
@@ -26,37 +31,54 @@ from shared.domain.availability import is_released
 from shared.domain.errors import OutOfStockError, UnavailableLine
 from shared.domain.money import CENTS
 from shared.domain.orders import ORDER_PLACED, OrderLine, OrderSnapshot
-from shared.domain.outbox import record_event
+from shared.domain.outbox import record_events
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-_LOCK_BOOKS = (
-    select(
-        books.c.id,
-        books.c.title,
-        books.c.price,
-        books.c.stock,
-        books.c.release_date,
-        books.c.deleted_at,
-    )
-    .where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
-    .order_by(books.c.id)
-    .with_for_update()
-)
+_READ_BOOKS = select(
+    books.c.id,
+    books.c.title,
+    books.c.price,
+    books.c.stock,
+    books.c.release_date,
+    books.c.deleted_at,
+    # The transaction's time, which the orders' created_at and updated_at default to.
+    func.now().label("now"),
+).where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
+# The books locked in id order by the CTE, then each line's stock taken where the book is still in
+# the catalog, out, and holds the copies (READ COMMITTED re-checks this on the latest version).
+# NO KEY UPDATE, the lock the UPDATE itself takes: FOR UPDATE would wait on the KEY SHARE locks
+# that other checkouts' order lines take on the book (their foreign key), and they on ours.
 _TAKE_STOCK = text(
+    "WITH locked AS (SELECT id FROM books WHERE id = ANY(:book_ids) ORDER BY id "
+    "FOR NO KEY UPDATE) "
     "UPDATE books SET stock = books.stock - wanted.quantity, updated_at = now() "
-    "FROM unnest(:book_ids, :quantities) AS wanted(book_id, quantity) "
-    "WHERE books.id = wanted.book_id AND books.stock >= wanted.quantity"
+    "FROM locked, unnest(:book_ids, :quantities) AS wanted(book_id, quantity) "
+    "WHERE books.id = locked.id AND books.id = wanted.book_id "
+    "AND books.stock >= wanted.quantity AND books.deleted_at IS NULL "
+    "AND coalesce(books.release_date, '-infinity'::date) <= :today "
+    "RETURNING books.id"
 ).bindparams(
-    bindparam("book_ids", type_=ARRAY(Uuid())), bindparam("quantities", type_=ARRAY(Integer()))
+    bindparam("book_ids", type_=ARRAY(Uuid())),
+    bindparam("quantities", type_=ARRAY(Integer())),
+    bindparam("today", type_=Date()),
 )
+
+type BeforeStock = Callable[[Sequence[OrderSnapshot]], Awaitable[None]]
+type BeforeOneStock = Callable[[OrderSnapshot], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class LineRequest:
     book_id: uuid.UUID
     quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    user_id: uuid.UUID
+    lines: Sequence[LineRequest]
 
 
 async def place_order(
@@ -66,49 +88,78 @@ async def place_order(
     lines: Sequence[LineRequest],
     currency: str,
     today: date,
+    before_stock: BeforeOneStock | None = None,
 ) -> OrderSnapshot:
-    """A new `pending` order of `lines` (one per book, in the order given), with the stock taken
-    and `OrderPlaced` in the outbox. OutOfStockError names every line that cannot be served (out
-    of stock, not released, or no longer in the catalog) and writes nothing."""
-    if not lines or len({line.book_id for line in lines}) != len(lines):
-        raise ValueError("a checkout needs lines of distinct books")
-    connection = await session.connection()
-    book_ids = sorted(line.book_id for line in lines)
-    books = {
-        row["id"]: row
-        for row in (await connection.execute(_LOCK_BOOKS, {"book_ids": book_ids})).mappings()
-    }
-    unavailable = [
-        problem
-        for line in lines
-        if (problem := _unavailable(line, books.get(line.book_id), today)) is not None
-    ]
-    if unavailable:
-        raise OutOfStockError(unavailable)
+    """A new `pending` order of `lines` (one per book, in the order given): `place_orders` of one."""
 
-    by_book = {line.book_id: line.quantity for line in lines}
-    taken = await connection.execute(
-        _TAKE_STOCK, {"book_ids": book_ids, "quantities": [by_book[i] for i in book_ids]}
+    async def keep(orders: Sequence[OrderSnapshot]) -> None:
+        if before_stock is not None:
+            await before_stock(orders[0])
+
+    (order,) = await place_orders(
+        session,
+        requests=[OrderRequest(user_id, lines)],
+        currency=currency,
+        today=today,
+        before_stock=keep,
     )
-    if getattr(taken, "rowcount", None) != len(lines):
-        # The rows are locked and were just checked: only a bug can get here.
-        raise RuntimeError("stock changed under a row lock")
+    return order
 
-    order_lines = tuple(_copy_line(line, books[line.book_id]) for line in lines)
-    total = sum((line.line_total for line in order_lines), Decimal("0.00"))
-    order_id = new_id()
-    created = (
-        await connection.execute(
-            insert(Order)
-            .values(id=order_id, user_id=user_id, status="pending", total=total, currency=currency)
-            .returning(Order.created_at, Order.updated_at)
-        )
-    ).one()
+
+async def place_orders(
+    session: AsyncSession,
+    *,
+    requests: Sequence[OrderRequest],
+    currency: str,
+    today: date,
+    before_stock: BeforeStock | None = None,
+) -> list[OrderSnapshot]:
+    """New `pending` orders, one per request (each of lines of distinct books, in the order
+    given), with the stock taken and an `OrderPlaced` each in the outbox, all or none, in a fixed
+    number of statements however many orders. `before_stock` writes what the caller keeps with
+    the orders: it runs after they are written, before the stock is taken (the last statement).
+
+    OutOfStockError names every book whose copies, added up over the requests, cannot be served
+    (out of stock, not released, or no longer in the catalog). Raised before anything is written
+    when the books as read show it; raised after the writes when another checkout took the last
+    copies meanwhile, so the caller's transaction must end with it (the owner rolls back when it
+    propagates)."""
+    for request in requests:
+        books_of_request = {line.book_id for line in request.lines}
+        if not request.lines or len(books_of_request) != len(request.lines):
+            raise ValueError("a checkout needs lines of distinct books")
+    wanted: dict[uuid.UUID, int] = {}
+    for request in requests:
+        for line in request.lines:
+            wanted[line.book_id] = wanted.get(line.book_id, 0) + line.quantity
+    book_ids = sorted(wanted)
+    totals = [LineRequest(book_id, wanted[book_id]) for book_id in book_ids]
+    shelf = await _read_books(session, book_ids)
+    _refuse_unservable(totals, shelf, today)
+
+    connection = await session.connection()
+    placed_at = next(iter(shelf.values()))["now"]
+    orders = [
+        _snapshot(request, shelf, currency=currency, placed_at=placed_at) for request in requests
+    ]
+    await connection.execute(
+        insert(Order),
+        [
+            {
+                "id": order.id,
+                "user_id": order.user_id,
+                "status": order.status,
+                "total": order.total,
+                "currency": order.currency,
+            }
+            for order in orders
+        ],
+    )
     await connection.execute(
         insert(OrderItem),
         [
             {
-                "order_id": order_id,
+                "order_id": order.id,
                 "book_id": line.book_id,
                 "line_number": number,
                 "title": line.title,
@@ -116,21 +167,63 @@ async def place_order(
                 "quantity": line.quantity,
                 "line_total": line.line_total,
             }
-            for number, line in enumerate(order_lines, start=1)
+            for order in orders
+            for number, line in enumerate(order.items, start=1)
         ],
     )
-    order = OrderSnapshot(
-        id=order_id,
-        user_id=user_id,
-        status="pending",
-        items=order_lines,
-        total=total,
-        currency=currency,
-        created_at=created.created_at,
-        updated_at=created.updated_at,
+    await record_events(session, [(ORDER_PLACED, order.event_detail()) for order in orders])
+    if before_stock is not None:
+        await before_stock(orders)
+
+    taken = await connection.execute(
+        _TAKE_STOCK,
+        {"book_ids": book_ids, "quantities": [wanted[i] for i in book_ids], "today": today},
     )
-    await record_event(session, event_type=ORDER_PLACED, detail=order.event_detail())
-    return order
+    if len(taken.all()) != len(book_ids):
+        # Another checkout took the last copies (or the book left the catalog) since the read.
+        _refuse_unservable(totals, await _read_books(session, book_ids), today)
+        raise RuntimeError("stock was not taken, yet every line can be served")
+    return orders
+
+
+def _snapshot(
+    request: OrderRequest,
+    shelf: Mapping[uuid.UUID, RowMapping],
+    *,
+    currency: str,
+    placed_at: datetime,
+) -> OrderSnapshot:
+    items = tuple(_copy_line(line, shelf[line.book_id]) for line in request.lines)
+    return OrderSnapshot(
+        id=new_id(),
+        user_id=request.user_id,
+        status="pending",
+        items=items,
+        total=sum((line.line_total for line in items), Decimal("0.00")),
+        currency=currency,
+        created_at=placed_at,
+        updated_at=placed_at,
+    )
+
+
+async def _read_books(
+    session: AsyncSession, book_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, RowMapping]:
+    connection = await session.connection()
+    rows = await connection.execute(_READ_BOOKS, {"book_ids": list(book_ids)})
+    return {row["id"]: row for row in rows.mappings()}
+
+
+def _refuse_unservable(
+    lines: Sequence[LineRequest], shelf: Mapping[uuid.UUID, RowMapping], today: date
+) -> None:
+    unavailable = [
+        problem
+        for line in lines
+        if (problem := _unavailable(line, shelf.get(line.book_id), today)) is not None
+    ]
+    if unavailable:
+        raise OutOfStockError(unavailable)
 
 
 def _unavailable(line: LineRequest, book: RowMapping | None, today: date) -> UnavailableLine | None:

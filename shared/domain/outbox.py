@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -48,17 +48,29 @@ async def record_event(
     refused: its zone is unknown), dates ISO 8601, enums their value. A mapping with non-string
     keys, a non-finite number or any other type raises TypeError or ValueError.
     """
-    if not 0 < len(event_type) <= MAX_EVENT_TYPE_LENGTH:
-        raise ValueError(f"event_type must be 1 to {MAX_EVENT_TYPE_LENGTH} characters")
-    if EVENT_ID in detail:
-        raise ValueError(f"the outbox sets {EVENT_ID!r}; the detail must not")
-    event_id = new_id()
-    payload = _json_object(detail, "detail")
-    payload[EVENT_ID] = str(event_id)
-    session.add(OutboxEvent(id=event_id, type=event_type, payload=payload))
-    await session.flush()
-    _recorded_in(session).append(event_id)
+    (event_id,) = await record_events(session, [(event_type, detail)])
     return event_id
+
+
+async def record_events(
+    session: AsyncSession, events: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[uuid.UUID]:
+    """`record_event` for each (type, detail), in one flush: one INSERT for a batch of events."""
+    rows = []
+    for event_type, detail in events:
+        if not 0 < len(event_type) <= MAX_EVENT_TYPE_LENGTH:
+            raise ValueError(f"event_type must be 1 to {MAX_EVENT_TYPE_LENGTH} characters")
+        if EVENT_ID in detail:
+            raise ValueError(f"the outbox sets {EVENT_ID!r}; the detail must not")
+        event_id = new_id()
+        payload = _json_object(detail, "detail")
+        payload[EVENT_ID] = str(event_id)
+        rows.append(OutboxEvent(id=event_id, type=event_type, payload=payload))
+    session.add_all(rows)
+    await session.flush()
+    ids = [row.id for row in rows]
+    _recorded_in(session).extend(ids)
+    return ids
 
 
 def _recorded_in(session: AsyncSession) -> list[uuid.UUID]:

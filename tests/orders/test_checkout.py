@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import event
+
+from shared.db.engine import get_engine
 from tests.orders.helpers import Shop, checkout
 from tests.support.accounts import Account
 from tests.support.lambda_client import LambdaClient
@@ -161,3 +165,29 @@ def test_a_token_of_an_account_that_no_longer_exists_cannot_check_out(
     assert response.status_code == 409
     assert response.json()["code"] == "CART_EMPTY"
     assert shop.count("orders") == 0
+
+
+def test_the_books_are_locked_by_the_last_statement_of_a_checkout_before_its_commit(
+    client: LambdaClient, customer: Account, shop: Shop
+) -> None:
+    # A hot book's checkouts queue behind that lock: it is held for this statement and COMMIT.
+    shop.fill_cart(customer, {shop.book(stock=3): 1, shop.book(stock=3): 2})
+    sent: list[str] = []
+
+    def record(*args: Any) -> None:
+        sent.append(args[2])
+
+    event.listen(get_engine(), "before_cursor_execute", record)
+    try:
+        response = checkout(client, customer, key="one")
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", record)
+
+    assert response.status_code == 201, response.body
+    locking = [i for i, sql in enumerate(sent) if locks_books(sql)]
+    assert locking == [len(sent) - 1], sent
+
+
+def locks_books(sql: str) -> bool:
+    """Writes rows of books, or selects them with a row lock (the cart's lock is of its own rows)."""
+    return "UPDATE books" in sql or ("FROM books" in sql and " FOR " in sql and " OF " not in sql)

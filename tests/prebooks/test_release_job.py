@@ -10,6 +10,7 @@ import pytest
 
 from bookstore.cli import main
 from functions.orders.app import handler as orders_handler
+from functions.prebooks import release
 from tests.prebooks.helpers import Shelf, release_job
 from tests.support.accounts import Account, make_account
 from tests.support.lambda_client import LambdaClient
@@ -196,3 +197,29 @@ def _token_of(shelf: Shelf, prebook: dict[str, object]) -> str:
 
     owner = shelf.sql("SELECT user_id FROM prebooks WHERE id = $1", prebook["id"])[0]["user_id"]
     return create_access_token(owner, "customer")[0]
+
+
+def test_batches_release_the_line_in_first_come_order_up_to_the_stock(
+    shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(release, "BATCH", 2)
+    book = shelf.upcoming(stock=4)
+    line = [shelf.prebook(buyer, book, 1) for buyer in buyers(shelf, 5)]
+    shelf.release_today(book)
+
+    summary = release_job()
+
+    assert (summary["fulfilled"], summary["left_pending"]) == (4, 1)
+    assert shelf.statuses(*line) == ["fulfilled"] * 4 + ["pending"]
+    ordered = shelf.sql(
+        "SELECT p.id FROM prebooks p JOIN orders o ON o.id = p.order_id ORDER BY o.id"
+    )
+    assert [str(row["id"]) for row in ordered] == [prebook["id"] for prebook in line[:4]]
+    assert shelf.stock(book) == 0
+    assert (
+        shelf.event_types()
+        == ["OrderPlaced"] * 2
+        + ["PrebookFulfilled"] * 2
+        + ["OrderPlaced"] * 2
+        + ["PrebookFulfilled"] * 2
+    )

@@ -25,19 +25,21 @@ def release(database_url: str) -> dict[str, Any]:
 
 
 def release_then_die_after_the_first_prebook(database_url: str) -> None:
-    """The release job, dying right after its first prebook committed (a crash, a timeout)."""
+    """The release job in batches of one, dying right after its first batch committed (a crash,
+    a timeout)."""
     _fresh_environment(database_url)
     from functions.prebooks import release as release_module
     from tests.prebooks.helpers import release_job
 
     real_release_next = release_module.release_next
 
-    async def release_next_then_die(**kwargs: Any) -> release_module.Outcome:
-        outcome = await real_release_next(**kwargs)
+    async def release_next_then_die(**kwargs: Any) -> tuple[release_module.Outcome, int]:
+        outcome, count = await real_release_next(**kwargs)
         if outcome is release_module.Outcome.FULFILLED:
             os._exit(1)
-        return outcome
+        return outcome, count
 
+    release_module.BATCH = 1
     release_module.release_next = release_next_then_die
     release_job()
     raise AssertionError("the process should have died after the first prebook")

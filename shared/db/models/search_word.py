@@ -12,3 +12,4 @@ class SearchWord(Base):
     __table__ = search_words
 
     word: Mapped[str]
+    books: Mapped[int]
