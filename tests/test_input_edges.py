@@ -197,6 +197,16 @@ class World:
         assert login.status_code == 200, login.body
         return str(login.json()["refresh_token"])
 
+    @cached_property
+    def oidc_sign_in(self) -> dict[str, str]:
+        # An ID token may be exchanged again and again: one serves every case.
+        return sign_in_body(self.provider)
+
+    @cached_property
+    def oidc_sign_in_code(self) -> str:
+        # Used once at most: only the valid case reaches the exchange.
+        return sign_in_code(users_handler, self.provider)
+
     def valid_body(self, operation: Operation) -> dict[str, Any]:
         return VALID_BODIES[operation.id](self)
 
@@ -278,8 +288,8 @@ VALID_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "PUT /cart/items/{book_id}": lambda w: {"quantity": 1},
     "PATCH /orders/{order_id}": lambda w: {"status": "paid"},
     "POST /prebooks": lambda w: {"book_id": w.path_values["other_upcoming_book_id"], "quantity": 1},
-    "POST /auth/oidc/{provider}": lambda w: sign_in_body(w.provider),
-    "POST /auth/oidc/{provider}/token": lambda w: {"code": sign_in_code(users_handler, w.provider)},
+    "POST /auth/oidc/{provider}": lambda w: dict(w.oidc_sign_in),
+    "POST /auth/oidc/{provider}/token": lambda w: {"code": w.oidc_sign_in_code},
 }
 
 
