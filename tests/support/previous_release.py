@@ -42,7 +42,18 @@ def previous_release() -> str:
     [script] = [
         path for path in (ROOT / "alembic" / "versions").glob("*.py") if path.stem == newest
     ]
-    added = git("log", "--diff-filter=A", "--format=%H", "-1", "--", str(script.relative_to(ROOT)))
+    # Along main's own history (a merge's changes against its first parent), so a revision that
+    # came in through a merged branch dates from the merge: the previous release is main before it.
+    added = git(
+        "log",
+        "--first-parent",
+        "-m",
+        "--diff-filter=A",
+        "--format=%H",
+        "-1",
+        "--",
+        str(script.relative_to(ROOT)),
+    )
     if not added:
         raise SystemExit(f"{script.name} is not committed: commit it first")
     return git("rev-parse", f"{added}^")
