@@ -60,6 +60,10 @@ def _run(connection: Connection, settings: Settings) -> None:
     with context.begin_transaction():
         for statement in bounded_lock_statements(settings):
             connection.execute(text(statement))
+        # Where this run starts (None: an empty database), for a revision that must keep the
+        # release already serving working (0010_row_level_security).
+        migration = context.get_context()
+        migration.opts["starting_revision"] = migration.get_current_revision()
         context.run_migrations()
 
 

@@ -35,6 +35,7 @@ from support import run, scratch_database
 
 from bookstore.bench_figures import Figure, write_figures
 from bookstore.lambda_context import LocalLambdaContext
+from shared.db.access import OPERATIONS
 from shared.db.transaction import transaction
 from shared.events import eventbridge
 
@@ -59,7 +60,7 @@ class EventBridgeStandIn:
 
 
 async def fill_outbox(events: int) -> None:
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         connection = await session.connection()
         await connection.exec_driver_sql(
             "INSERT INTO outbox_events (id, type, payload) "

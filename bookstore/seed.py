@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookstore.catalog.generator import SampleBook, generate_catalog
 from bookstore.database import run_on_database
+from shared.db.access import OPERATIONS
 from shared.db.ids import new_id
 from shared.db.transaction import transaction
 from shared.domain.availability import today
@@ -60,7 +61,7 @@ def seed_catalog(*, count: int = DEFAULT_COUNT) -> int:
     """
 
     async def seed() -> int:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             return await upsert_books(session, generate_catalog(count, today=today()))
 
     return run_on_database(seed())

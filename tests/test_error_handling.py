@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
-from shared.db.request_session import SessionDep
+from shared.db.request_session import SignInSession
 from shared.errors import ConflictError
 from shared.http.app import create_app
 from shared.runtime.handler import create_handler
@@ -45,18 +45,18 @@ async def conflict() -> None:
 
 
 @router.get("/db")
-async def touch_database(session: SessionDep) -> dict[str, int]:
+async def touch_database(session: SignInSession) -> dict[str, int]:
     return {"one": int(await session.scalar(text("SELECT 1")) or 0)}
 
 
 @router.get("/slow")
-async def slow_query(session: SessionDep) -> dict[str, int]:
+async def slow_query(session: SignInSession) -> dict[str, int]:
     await session.execute(text("SELECT pg_sleep(3)"))
     return {"slept": 3}
 
 
 @router.get("/slow-steps")
-async def slow_steps(session: SessionDep) -> dict[str, int]:
+async def slow_steps(session: SignInSession) -> dict[str, int]:
     # Each statement keeps within the command timeout; together they outlast the invocation.
     for _ in range(6):
         await session.execute(text("SELECT pg_sleep(1)"))

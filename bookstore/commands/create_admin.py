@@ -72,9 +72,10 @@ def _read_password(arguments: argparse.Namespace) -> str:
 
 async def _promote(email: str) -> str | None:
     from functions.users import service
+    from shared.db.access import OPERATIONS
     from shared.db.transaction import transaction
 
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         result = await service.promote_to_admin(session, email=email)
     if result is None:
         return None
@@ -85,9 +86,10 @@ async def _promote(email: str) -> str | None:
 
 async def _create(email: str, full_name: str, password: str) -> str:
     from functions.users import service
+    from shared.db.access import ACCOUNTS
     from shared.db.transaction import transaction
 
-    async with transaction() as session:
+    async with transaction(ACCOUNTS) as session:
         user = await service.create_user(
             session, email=email, full_name=full_name, password=password, role="admin"
         )

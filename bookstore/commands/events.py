@@ -56,6 +56,7 @@ def run(arguments: argparse.Namespace) -> int:
 async def _newest(*, include_published: bool, limit: int) -> list[OutboxEvent]:
     from sqlalchemy import select
 
+    from shared.db.access import OPERATIONS
     from shared.db.models.outbox import OutboxEvent
     from shared.db.transaction import transaction
 
@@ -63,7 +64,7 @@ async def _newest(*, include_published: bool, limit: int) -> list[OutboxEvent]:
     query = select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit)
     if not include_published:
         query = query.where(OutboxEvent.published_at.is_(None))
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         return list((await session.scalars(query)).all())
 
 

@@ -11,7 +11,7 @@ from functions.books.catalog_query import CatalogFilters, SortName
 from functions.books.schemas import BookCreate, BookPublic, BookUpdate
 from functions.books.search import MAX_QUERY_LENGTH, clean_query
 from shared.auth.dependencies import AdminUser
-from shared.db.request_session import SessionDep
+from shared.db.request_session import AdminSession
 from shared.domain.money import MoneyIn
 from shared.errors import InvalidInputError, error_responses
 from shared.http.pagination import Page, PageParams
@@ -92,7 +92,7 @@ async def get_book(book_id: uuid.UUID) -> BookPublic:
     summary="Add a book (admin)",
     responses=error_responses(401, 403, 409),
 )
-async def create_book(session: SessionDep, admin: AdminUser, data: BookCreate) -> BookPublic:
+async def create_book(session: AdminSession, admin: AdminUser, data: BookCreate) -> BookPublic:
     return await service.create_book(session, data=data)
 
 
@@ -102,7 +102,7 @@ async def create_book(session: SessionDep, admin: AdminUser, data: BookCreate) -
     responses=error_responses(401, 403, 404, 409),
 )
 async def update_book(
-    session: SessionDep, admin: AdminUser, book_id: uuid.UUID, data: BookUpdate
+    session: AdminSession, admin: AdminUser, book_id: uuid.UUID, data: BookUpdate
 ) -> BookPublic:
     return await service.update_book(session, book_id=book_id, data=data)
 
@@ -114,6 +114,6 @@ async def update_book(
     summary="Take a book out of the catalog (admin); orders that hold it keep their lines",
     responses=error_responses(401, 403, 404),
 )
-async def delete_book(session: SessionDep, admin: AdminUser, book_id: uuid.UUID) -> Response:
+async def delete_book(session: AdminSession, admin: AdminUser, book_id: uuid.UUID) -> Response:
     await service.delete_book(session, book_id=book_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from functions.cart import service
 from functions.cart.schemas import CartItemSet, CartPublic
 from shared.auth.dependencies import CurrentUser
-from shared.db.request_session import SessionDep
+from shared.db.request_session import CallerSession
 from shared.errors import error_responses
 
 router = APIRouter(prefix="/cart", tags=["cart"])
@@ -31,7 +31,7 @@ async def get_cart(principal: CurrentUser) -> CartPublic:
     responses=error_responses(401, 404, 409),
 )
 async def set_cart_item(
-    principal: CurrentUser, book_id: BookId, data: CartItemSet, session: SessionDep
+    principal: CurrentUser, book_id: BookId, data: CartItemSet, session: CallerSession
 ) -> CartPublic:
     return await service.set_quantity(
         session, user_id=principal.user_id, book_id=book_id, quantity=data.quantity
@@ -44,7 +44,7 @@ async def set_cart_item(
     responses=error_responses(401, 404),
 )
 async def remove_cart_item(
-    principal: CurrentUser, book_id: BookId, session: SessionDep
+    principal: CurrentUser, book_id: BookId, session: CallerSession
 ) -> CartPublic:
     return await service.remove_item(session, user_id=principal.user_id, book_id=book_id)
 
@@ -56,6 +56,6 @@ async def remove_cart_item(
     summary="Empty the cart",
     responses=error_responses(401),
 )
-async def clear_cart(principal: CurrentUser, session: SessionDep) -> Response:
+async def clear_cart(principal: CurrentUser, session: CallerSession) -> Response:
     await service.clear(session, user_id=principal.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -14,6 +14,7 @@ from functions.cart.errors import (
     QuantityOverStockError,
 )
 from functions.cart.schemas import CartItemPublic, CartPublic
+from shared.db.access import as_caller
 from shared.db.integrity import constraint_errors
 from shared.db.reads import Reader, reading, session_reader
 from shared.domain.availability import shelf_state, today
@@ -28,8 +29,8 @@ _UNKNOWN_ACCOUNT = {repository.USER_FOREIGN_KEY: AccountUnavailableError}
 
 
 async def get_cart(*, user_id: uuid.UUID) -> CartPublic:
-    """Read without a session: a committed snapshot, no transaction."""
-    async with reading() as reader:
+    """Read without a session: one statement, in a read-only transaction acting for the caller."""
+    async with reading(as_caller(user_id)) as reader:
         return await _read_cart(reader, user_id=user_id)
 
 

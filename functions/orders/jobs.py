@@ -9,6 +9,7 @@ from typing import Any
 
 from functions.orders import repository
 from functions.orders.idempotency import KEY_LIFETIME
+from shared.db.access import OPERATIONS
 from shared.db.transaction import transaction
 from shared.events import drain_outbox, outbox_backlog, retry_given_up
 from shared.observability.log import logger
@@ -54,7 +55,7 @@ async def redrive_outbox() -> dict[str, Any]:
 
 async def purge_expired_idempotency_keys() -> dict[str, Any]:
     cutoff = datetime.now(UTC) - KEY_LIFETIME
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         deleted = await repository.delete_idempotency_keys_before(session, cutoff=cutoff)
     logger.info("expired idempotency keys purged", deleted=deleted)
     return {"ok": True, "deleted": deleted}

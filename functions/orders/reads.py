@@ -17,6 +17,7 @@ from sqlalchemy import Integer, Select, bindparam, select
 from functions.orders.errors import OrderNotFoundError
 from functions.orders.schemas import OrderPublic
 from shared.auth.principal import Principal
+from shared.db.access import as_caller_or_admin
 from shared.db.reads import CompiledRead, reading, session_reader
 from shared.db.tables.orders import order_items, orders
 from shared.domain.orders import OrderLine, OrderSnapshot
@@ -45,7 +46,7 @@ async def list_orders(*, principal: Principal, page: PageParams) -> Page[OrderPu
     """The caller's orders (every order for an admin), newest first (ids are time-ordered)."""
     owner, after = visible_owner(principal), page.after_id()
     read = _PAGES[owner is not None, after is not None]
-    async with reading() as reader:
+    async with reading(as_caller_or_admin(principal)) as reader:
         # One more order than the page: is there a next page? A read binds only the names it uses.
         rows = await reader.fetch(read, limit=page.limit + 1, owner=owner, after=after)
     found, next_cursor = split_page(snapshots(rows), page.limit, lambda order: id_cursor(order.id))
@@ -57,7 +58,7 @@ async def list_orders(*, principal: Principal, page: PageParams) -> Page[OrderPu
 async def get_order(*, principal: Principal, order_id: uuid.UUID) -> OrderPublic:
     """Someone else's order is not found, like one that does not exist."""
     owner = visible_owner(principal)
-    async with reading() as reader:
+    async with reading(as_caller_or_admin(principal)) as reader:
         if owner is None:
             rows = await reader.fetch(ORDER_BY_ID, order_id=order_id)
         else:

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from functions.orders import reads
 from functions.orders.schemas import OrderPublic, OrderStatusUpdate
 from shared.auth.dependencies import AdminUser, CurrentUser
-from shared.db.request_session import SessionDep
+from shared.db.request_session import AdminSession, CallerOrAdminSession, CallerSession
 from shared.db.tables.orders import MAX_IDEMPOTENCY_KEY_LENGTH
 from shared.errors import error_responses
 from shared.http.pagination import Page, PageParamsDep
@@ -58,7 +58,7 @@ REPLAYED_HEADER = "Idempotency-Replayed"
 )
 async def place_order(
     principal: CurrentUser,
-    session: SessionDep,
+    session: CallerSession,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -101,7 +101,7 @@ async def get_order(principal: CurrentUser, order_id: OrderId) -> OrderPublic:
     responses=error_responses(401, 404, 409),
 )
 async def cancel_order(
-    principal: CurrentUser, order_id: OrderId, session: SessionDep
+    principal: CurrentUser, order_id: OrderId, session: CallerOrAdminSession
 ) -> OrderPublic:
     return await service.cancel(session, principal=principal, order_id=order_id)
 
@@ -114,6 +114,6 @@ async def cancel_order(
     responses=error_responses(401, 403, 404, 409),
 )
 async def update_order_status(
-    admin: AdminUser, order_id: OrderId, data: OrderStatusUpdate, session: SessionDep
+    admin: AdminUser, order_id: OrderId, data: OrderStatusUpdate, session: AdminSession
 ) -> OrderPublic:
     return await service.set_status(session, order_id=order_id, status=data.status)

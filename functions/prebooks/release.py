@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from functions.prebooks import repository
+from shared.db.access import OPERATIONS
 from shared.db.transaction import transaction
 from shared.domain.checkout import LineRequest, OrderRequest, place_orders
 from shared.domain.errors import OutOfStockError
@@ -66,7 +67,7 @@ class ReleaseSummary:
 async def release_due_prebooks(*, today: date, deadline: float | None = None) -> ReleaseSummary:
     """Releases what is due on `today`; stops starting new batches past `deadline`
     (`time.monotonic()`)."""
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         books = await repository.books_due(session, today=today)
     fulfilled = 0
     out_of_time = False
@@ -82,7 +83,7 @@ async def release_due_prebooks(*, today: date, deadline: float | None = None) ->
                 break
         if out_of_time:
             break
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         left = await repository.count_pending(session, book_ids=books)
     summary = ReleaseSummary(
         books_seen=len(books), fulfilled=fulfilled, left_pending=left, out_of_time=out_of_time
@@ -96,7 +97,7 @@ async def release_next(*, book_id: uuid.UUID, today: date) -> tuple[Outcome, int
     """The book's oldest pending prebooks that the stock serves, in line and up to BATCH, turned
     into orders in one transaction; the outcome and how many."""
     try:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             if not await repository.try_lock_book_release(session, book_id=book_id):
                 return Outcome.TAKEN_BY_ANOTHER_RUN, 0
             line = await repository.lock_pending_batch(session, book_id=book_id, limit=BATCH)

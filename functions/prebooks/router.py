@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from functions.prebooks import service
 from functions.prebooks.schemas import PrebookCreate, PrebookPublic
 from shared.auth.dependencies import CurrentUser
-from shared.db.request_session import SessionDep
+from shared.db.request_session import CallerSession
 from shared.errors import error_responses
 from shared.http.pagination import Page, PageParamsDep
 
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/prebooks", tags=["prebooks"])
     responses=error_responses(401, 404, 409),
 )
 async def create_prebook(
-    principal: CurrentUser, data: PrebookCreate, session: SessionDep
+    principal: CurrentUser, data: PrebookCreate, session: CallerSession
 ) -> PrebookPublic:
     return await service.create(
         session, user_id=principal.user_id, book_id=data.book_id, quantity=data.quantity
@@ -55,7 +55,7 @@ async def list_prebooks(principal: CurrentUser, page: PageParamsDep) -> Page[Pre
 async def cancel_prebook(
     principal: CurrentUser,
     prebook_id: Annotated[uuid.UUID, Path(description="The prebook's id")],
-    session: SessionDep,
+    session: CallerSession,
 ) -> Response:
     await service.cancel(session, user_id=principal.user_id, prebook_id=prebook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

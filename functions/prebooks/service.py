@@ -14,6 +14,7 @@ from functions.prebooks.errors import (
     PrebookNotFoundError,
 )
 from functions.prebooks.schemas import PrebookPublic
+from shared.db.access import as_caller
 from shared.db.integrity import constraint_errors
 from shared.db.reads import reading, session_reader
 from shared.domain.availability import shelf_state, today
@@ -64,7 +65,7 @@ async def list_prebooks(*, user_id: uuid.UUID, page: PageParams) -> Page[Prebook
     release."""
     # A cursor this server did not write is refused before a connection is taken.
     after = page.after_id()
-    async with reading() as reader:
+    async with reading(as_caller(user_id)) as reader:
         rows = await repository.list_prebooks(
             reader, user_id=user_id, after=after, limit=page.limit + 1
         )

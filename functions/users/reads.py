@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from functions.users.schemas import AccountPublic, UserPublic
 from shared.auth.principal import Principal
+from shared.db.access import OPERATIONS, as_caller
 from shared.db.reads import CompiledRead, reading
 from shared.db.tables.identities import user_identities
 from shared.db.tables.users import users
@@ -48,7 +49,7 @@ _PAGE_AFTER = CompiledRead(
 
 
 async def current_account(*, principal: Principal) -> AccountPublic:
-    async with reading() as reader:
+    async with reading(as_caller(principal.user_id)) as reader:
         row = await reader.fetchrow(_ACTIVE_ACCOUNT, user_id=principal.user_id)
     if row is None:
         raise AccountUnavailableError()
@@ -62,7 +63,7 @@ async def current_account(*, principal: Principal) -> AccountPublic:
 async def list_users(*, page: PageParams) -> Page[UserPublic]:
     # A cursor this server did not write is refused before a connection is taken.
     after = page.after_id()
-    async with reading() as reader:
+    async with reading(OPERATIONS) as reader:
         if after is None:
             rows = await reader.fetch(_FIRST_PAGE, limit=page.limit + 1)
         else:

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from shared.auth.roles import Role
 from shared.db.ids import new_id
 from shared.db.models import RefreshToken, User
-from shared.db.tables.users import auth_attempts, login_lockouts, refresh_tokens
+from shared.db.tables.users import auth_attempts, login_lockouts, refresh_tokens, users
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,31 @@ EMAIL_UNIQUE_INDEX = "uq_users_email_lower"
 
 async def get_user(session: AsyncSession, *, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
+
+
+# What an admin's change of role reads and answers: never the password hash, which the role
+# admin routes run as (`bookstore_ops`) may not read.
+_PUBLIC_COLUMNS = (users.c.id, users.c.email, users.c.full_name, users.c.role, users.c.created_at)
+
+
+async def lock_public_user(
+    session: AsyncSession, *, user_id: uuid.UUID | None = None, email: str | None = None
+) -> Any | None:
+    """The account's public columns, row-locked until the transaction ends, by id or by
+    (normalised) email."""
+    found = users.c.id == user_id if user_id is not None else func.lower(users.c.email) == email
+    result = await session.execute(select(*_PUBLIC_COLUMNS).where(found).with_for_update())
+    return result.one_or_none()
+
+
+async def set_role(session: AsyncSession, *, user_id: uuid.UUID, role: Role) -> Any:
+    result = await session.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(role=role, updated_at=func.now())
+        .returning(*_PUBLIC_COLUMNS)
+    )
+    return result.one()
 
 
 async def get_user_by_email(session: AsyncSession, *, email: str) -> User | None:

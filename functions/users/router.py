@@ -19,7 +19,7 @@ from functions.users.schemas import (
     UserUpdateMe,
 )
 from shared.auth.dependencies import AdminUser, CurrentUser
-from shared.db.request_session import SessionDep
+from shared.db.request_session import AccountSession, AdminSession, SignInSession
 from shared.errors import error_responses
 from shared.http.app import NO_DATABASE
 from shared.http.pagination import Page, PageParamsDep
@@ -53,7 +53,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
     "`Retry-After`.",
     responses=error_responses(409, 429),
 )
-async def register(data: UserRegister, session: SessionDep, caller: CallerDep) -> UserPublic:
+async def register(data: UserRegister, session: SignInSession, caller: CallerDep) -> UserPublic:
     return await service.register(session, data=data, caller=caller)
 
 
@@ -67,7 +67,7 @@ async def register(data: UserRegister, session: SessionDep, caller: CallerDep) -
     responses=error_responses(401, 429),
 )
 async def login(
-    data: UserLogin, session: SessionDep, caller: CallerDep, response: Response
+    data: UserLogin, session: SignInSession, caller: CallerDep, response: Response
 ) -> TokenPair:
     response.headers.update(_NO_STORE)
     return await authentication.login(
@@ -84,7 +84,7 @@ async def login(
     responses=error_responses(401),
 )
 async def refresh_tokens(
-    data: RefreshRequest, session: SessionDep, response: Response
+    data: RefreshRequest, session: SignInSession, response: Response
 ) -> TokenPair:
     response.headers.update(_NO_STORE)
     return await authentication.refresh(session, refresh_token=data.refresh_token)
@@ -97,7 +97,7 @@ async def refresh_tokens(
     description="Revokes the token and every token of the same login. Answers 204 even for an "
     "unknown or already revoked token. Access tokens stay valid until they expire.",
 )
-async def logout(data: RefreshRequest, session: SessionDep) -> Response:
+async def logout(data: RefreshRequest, session: SignInSession) -> Response:
     await authentication.logout(session, refresh_token=data.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -130,7 +130,7 @@ async def get_me(principal: CurrentUser) -> AccountPublic:
     responses=error_responses(401),
 )
 async def update_me(
-    principal: CurrentUser, data: UserUpdateMe, session: SessionDep
+    principal: CurrentUser, data: UserUpdateMe, session: AccountSession
 ) -> AccountPublic:
     return await service.update_me(session, principal=principal, data=data)
 
@@ -156,6 +156,6 @@ async def set_user_role(
     principal: AdminUser,
     user_id: Annotated[uuid.UUID, Path(description="The user's id")],
     data: UserRoleUpdate,
-    session: SessionDep,
+    session: AdminSession,
 ) -> UserPublic:
     return await service.set_role(session, user_id=user_id, role=data.role, by=principal)

@@ -93,24 +93,23 @@ async def update_me(
 async def set_role(
     session: AsyncSession, *, user_id: uuid.UUID, role: Role, by: Principal
 ) -> UserPublic:
-    user = await repository.get_user(session, user_id=user_id)
+    user = await repository.lock_public_user(session, user_id=user_id)
     if user is None:
         raise UserNotFoundError()
     if user.role != role:
-        user.role = role
-        await session.flush()
+        user = await repository.set_role(session, user_id=user_id, role=role)
         logger.info("role changed", user_id=str(user.id), role=role, by=str(by.user_id))
     return UserPublic.model_validate(user)
 
 
 async def promote_to_admin(session: AsyncSession, *, email: str) -> tuple[UserPublic, bool] | None:
     """The account and whether it changed; None when no account has this email."""
-    user = await repository.get_user_by_email(session, email=email)
+    user = await repository.lock_public_user(session, email=email)
     if user is None:
         return None
     changed = user.role != "admin"
-    user.role = "admin"
-    await session.flush()
+    if changed:
+        user = await repository.set_role(session, user_id=user.id, role="admin")
     return UserPublic.model_validate(user), changed
 
 

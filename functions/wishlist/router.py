@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from functions.wishlist import service
 from functions.wishlist.schemas import WishlistEntryPublic
 from shared.auth.dependencies import CurrentUser
-from shared.db.request_session import SessionDep
+from shared.db.request_session import CallerSession
 from shared.errors import error_responses
 from shared.http.pagination import Page, PageParamsDep
 
@@ -50,7 +50,7 @@ async def list_wishlist(principal: CurrentUser, page: PageParamsDep) -> Page[Wis
     responses={**_ENTRY_RESPONSES, **error_responses(401, 404)},
 )
 async def add_to_wishlist(
-    principal: CurrentUser, book_id: BookId, response: Response, session: SessionDep
+    principal: CurrentUser, book_id: BookId, response: Response, session: CallerSession
 ) -> WishlistEntryPublic:
     addition = await service.add(session, user_id=principal.user_id, book_id=book_id)
     if not addition.created:
@@ -69,7 +69,7 @@ async def add_to_wishlist(
     responses=error_responses(401, 404),
 )
 async def remove_from_wishlist(
-    principal: CurrentUser, book_id: BookId, session: SessionDep
+    principal: CurrentUser, book_id: BookId, session: CallerSession
 ) -> Response:
     await service.remove(session, user_id=principal.user_id, book_id=book_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -11,6 +11,7 @@ from functions.wishlist import repository
 from functions.wishlist.cursors import cursor_of, position_of
 from functions.wishlist.errors import WishlistItemNotFoundError
 from functions.wishlist.schemas import WishlistEntryPublic
+from shared.db.access import as_caller
 from shared.db.integrity import constraint_errors
 from shared.db.reads import reading, session_reader
 from shared.domain.availability import today
@@ -32,7 +33,7 @@ class Addition:
 async def list_entries(*, user_id: uuid.UUID, page: PageParams) -> Page[WishlistEntryPublic]:
     """Read without a session: one statement, one committed snapshot."""
     after = None if page.cursor is None else position_of(page.cursor)
-    async with reading() as reader:
+    async with reading(as_caller(user_id)) as reader:
         # One more row than the page tells whether a next page exists.
         rows = await repository.list_entries(
             reader, user_id=user_id, after=after, limit=page.limit + 1, today=today()

@@ -3,9 +3,11 @@
 A read that maps one statement's row straight to a response gains nothing from a session, an
 identity map or a statement rebuilt per request, and pays for each on every call (bench/warm_path.py
 measures it, bench/RESULTS.md has the figures). A `CompiledRead` is written once with
-SQLAlchemy Core (so it shares the tables' columns, `shared.db.tables`, and the domain's expressions) and compiled once
-to PostgreSQL's SQL; `reading()` lends the pooled connection, with the same checkout checks and
-the same failure rules as the engine: a database that cannot serve is `DatabaseUnavailableError`.
+SQLAlchemy Core (so it shares the tables' columns, `shared.db.tables`, and the domain's
+expressions) and compiled once to PostgreSQL's SQL; `reading()` lends the pooled connection, in a
+read-only transaction that acts for someone (`shared.db.access`), with the same checkout checks
+and the same failure rules as the engine: a database that cannot serve is
+`DatabaseUnavailableError`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 
+from shared.db.access import Access
 from shared.db.engine import checkout_awaits_nothing, get_engine
 from shared.db.faults import (
     DatabaseUnavailableError,
@@ -92,6 +95,18 @@ class Reader:
         rows: list[Mapping[str, Any]] = await self._run(self._driver.fetch, read, params)
         return rows
 
+    async def begin(self, access: Access) -> None:
+        await self._command(access.begin_statement())
+
+    async def end(self, command: str) -> None:
+        await self._command(command)
+
+    async def _command(self, sql: str) -> None:
+        try:
+            await self._driver.execute(sql)
+        except Exception as error:
+            raise self._failure(error) from error
+
     async def _run(
         self,
         call: Callable[..., Awaitable[Any]],
@@ -113,17 +128,32 @@ class Reader:
 
 
 @asynccontextmanager
-async def reading() -> AsyncIterator[Reader]:
-    """The pooled connection, outside any transaction: each statement sees committed data."""
+async def reading(access: Access) -> AsyncIterator[Reader]:
+    """The pooled connection, in a read-only transaction acting for `access`: its first round
+    trip begins it and assumes the role and caller together, its last commits it."""
     pooled = await _checkout()
     reader = Reader(pooled.driver_connection)
     try:
+        await reader.begin(access)
         yield reader
+        await reader.end("COMMIT")
+    except BaseException:
+        if not reader.broken:
+            await _end_quietly(reader)
+        raise
     finally:
         if reader.broken:
             pooled.invalidate()  # closes the socket at once, without waiting on the server
-        # Back to the pool without a round trip: no transaction was begun, none to roll back.
         pooled.close()
+
+
+async def _end_quietly(reader: Reader) -> None:
+    """Roll back after a failure, so the connection goes back to the pool outside a transaction;
+    a connection that cannot even do that is not put back."""
+    try:
+        await reader.end("ROLLBACK")
+    except Exception:
+        reader.broken = True
 
 
 async def _checkout() -> PoolProxiedConnection:

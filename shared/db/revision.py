@@ -14,6 +14,7 @@ REVISIONS = (
     "0007_oidc_sign_in",
     "0008_login_throttle",
     "0009_search_postings",
+    "0010_row_level_security",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

@@ -1,7 +1,10 @@
 """Who commits: the one way every entry point opens a session and its transaction.
 
+Each transaction acts for someone (`shared.db.access.Access`): its first statement assumes the
+database role and sets the caller, and row-level security holds every statement after it to them.
+
 HTTP requests get theirs from the session dependency (`shared.db.request_session`); operator actions, CLI
-commands and scheduled jobs use `transaction()` directly. Domain code never commits: it flushes,
+commands and scheduled jobs use `transaction(access)` directly. Domain code never commits: it flushes,
 and the owner of the transaction commits when the work returns and rolls back when it raises.
 
 Two things a service may ask of the owner, through the session:
@@ -18,15 +21,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.db.access import ASSUME, Access
 from shared.db.engine import get_engine
 from shared.errors import AppError
 from shared.observability.log import logger
 
 AfterCommit = Callable[[], Awaitable[None]]
 
+_ASSUME = text(ASSUME)
 _COMMIT_ON_ERROR = "bookstore.commit_on_error"
 _AFTER_COMMIT = "bookstore.after_commit"
 
@@ -51,12 +57,13 @@ def _sessionmaker(engine: Engine) -> async_sessionmaker[AsyncSession]:
 
 
 @asynccontextmanager
-async def transaction() -> AsyncIterator[AsyncSession]:
-    """A session in a transaction: committed when the block returns, rolled back when it raises
-    (committed and re-raised for a domain error after `commit_on_error`)."""
+async def transaction(access: Access) -> AsyncIterator[AsyncSession]:
+    """A session in a transaction acting for `access`: committed when the block returns, rolled
+    back when it raises (committed and re-raised for a domain error after `commit_on_error`)."""
     async with get_sessionmaker()() as session:
         await session.begin()
         try:
+            await session.execute(_ASSUME, access.settings())
             yield session
         except AppError:
             if session.info.pop(_COMMIT_ON_ERROR, False):

@@ -16,8 +16,10 @@ from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert
+
 from shared.db.ids import new_id
-from shared.db.models.outbox import OutboxEvent
+from shared.db.tables.outbox import outbox_events
 from shared.db.transaction import after_commit
 from shared.domain.money import format_money
 from shared.events.publisher import publish_pending
@@ -56,7 +58,7 @@ async def record_events(
     session: AsyncSession, events: Sequence[tuple[str, Mapping[str, Any]]]
 ) -> list[uuid.UUID]:
     """`record_event` for each (type, detail), in one flush: one INSERT for a batch of events."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for event_type, detail in events:
         if not 0 < len(event_type) <= MAX_EVENT_TYPE_LENGTH:
             raise ValueError(f"event_type must be 1 to {MAX_EVENT_TYPE_LENGTH} characters")
@@ -65,10 +67,11 @@ async def record_events(
         event_id = new_id()
         payload = _json_object(detail, "detail")
         payload[EVENT_ID] = str(event_id)
-        rows.append(OutboxEvent(id=event_id, type=event_type, payload=payload))
-    session.add_all(rows)
-    await session.flush()
-    ids = [row.id for row in rows]
+        rows.append({"id": event_id, "type": event_type, "payload": payload})
+    # Core, without RETURNING: a customer's transaction may add events but read none (row-level
+    # security does not cover the outbox, so its role has no SELECT on it).
+    await session.execute(insert(outbox_events), rows)
+    ids = [row["id"] for row in rows]
     _recorded_in(session).extend(ids)
     return ids
 

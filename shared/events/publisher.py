@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Row, Select, func, select, update
 
+from shared.db.access import OPERATIONS
 from shared.db.tables.outbox import outbox_events
 from shared.db.transaction import transaction
 from shared.events import eventbridge
@@ -132,7 +133,7 @@ async def outbox_backlog() -> OutboxBacklog:
         ),
         func.count().filter(given_up),
     ).where(outbox_events.c.published_at.is_(None))
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         connection = await session.connection()
         pending, oldest_age, abandoned = (await connection.execute(query)).one()
     return OutboxBacklog(
@@ -143,7 +144,7 @@ async def outbox_backlog() -> OutboxBacklog:
 async def retry_given_up() -> int:
     """Makes the events the drain gave up on pending again (an operator's redrive, once the cause
     is fixed); answers how many."""
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         connection = await session.connection()
         result = await connection.execute(
             update(outbox_events)
@@ -165,7 +166,7 @@ async def _publish_round(
         return _NOTHING, None
     if event_ids is not None and not event_ids:
         return _NOTHING, None
-    async with transaction() as session:
+    async with transaction(OPERATIONS) as session:
         connection = await session.connection()
         rows = (await connection.execute(_pending(event_ids, limit, after))).all()
         if not rows:

@@ -4,7 +4,8 @@ Such an event is `{"action": "<name>", ...}`: an operator's `aws lambda invoke`,
 Scheduler schedule with that input. API Gateway cannot send it: its events always carry a
 `requestContext`, and a client controls only what is inside it and the body. Each action is an
 async function of the event and the Lambda context that answers a JSON-able dict
-(`{"ok": true, ...}`); it opens its own transaction with `shared.db.transaction.transaction()`.
+(`{"ok": true, ...}`); it opens its own transaction with `shared.db.transaction.transaction(access)`, acting for the
+role the work needs (`shared.db.access`).
 
 An action that cannot do its work raises (`ActionFailed` when it knows why), so the invocation
 fails: an operator's `aws lambda invoke` shows the error, and a schedule's failure reaches

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from shared.db.access import OPERATIONS
 from shared.db.transaction import AfterCommit, after_commit, transaction
 from shared.domain.outbox import record_event
 from tests.support.databases import fetch, run
@@ -25,7 +26,7 @@ def commit_events(
     `before` is an after-commit callback registered ahead of the outbox's own publish."""
 
     async def work() -> list[uuid.UUID]:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             if before is not None:
                 after_commit(session, before)
             return [

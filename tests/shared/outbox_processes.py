@@ -15,12 +15,13 @@ def commit_then_die(database_url: str, bus_name: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["EVENT_BUS_NAME"] = bus_name
     os.environ["AWS_ENDPOINT_URL_EVENTBRIDGE"] = UNREACHABLE_EVENTBRIDGE
+    from shared.db.access import OPERATIONS
     from shared.db.transaction import after_commit, transaction
     from shared.domain.outbox import record_event
     from shared.runtime.handler import run_on_process_loop
 
     async def commit() -> None:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             after_commit(session, _die)
             await record_event(session, event_type="OrderPlaced", detail={"n": 0})
 

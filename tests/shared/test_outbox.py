@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bookstore.cli import main
+from shared.db.access import OPERATIONS
 from shared.db.transaction import transaction
 from shared.domain.outbox import record_event
 from shared.events import DrainSummary, drain_outbox
@@ -56,7 +57,7 @@ def test_events_committed_together_are_published_once_after_the_commit_and_marke
     placed_at = datetime(2026, 11, 22, 23, 30, tzinfo=timezone(timedelta(hours=2)))
 
     async def place_order() -> list[uuid.UUID]:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             ids = [
                 await record_event(
                     session,
@@ -114,7 +115,7 @@ def test_a_rolled_back_transaction_publishes_nothing_and_leaves_no_row(
     bus: FakeBus, spy: PutEventsSpy, database_url: str
 ) -> None:
     async def fail_after_recording() -> None:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             await record_event(session, event_type=ORDER_PLACED, detail={"n": 1})
             raise RuntimeError("the order failed after its event was written")
 
@@ -312,7 +313,7 @@ def test_a_detail_the_outbox_cannot_serialise_fails_the_business_transaction(
     database_url: str, detail: dict[str, Any], error: type[Exception]
 ) -> None:
     async def record() -> None:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             await record_event(session, event_type=ORDER_PLACED, detail=detail)
 
     with pytest.raises(error):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from shared.db.access import OPERATIONS
 from shared.db.transaction import after_commit, commit_on_error, transaction
 from shared.errors import ConflictError
 from tests.support.accounts import make_book
@@ -21,7 +22,7 @@ def test_the_block_commits_and_then_runs_its_after_commit_callbacks(database_url
     seen: list[list[int]] = []
 
     async def work() -> None:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             await session.execute(text("UPDATE books SET stock = 7"))
 
             async def committed_stock() -> None:
@@ -41,7 +42,7 @@ def test_a_raising_block_rolls_back_and_never_runs_its_callbacks(database_url: s
     ran: list[str] = []
 
     async def work() -> None:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             await session.execute(text("UPDATE books SET stock = 7"))
 
             async def callback() -> None:
@@ -64,7 +65,7 @@ def test_commit_on_error_keeps_the_writes_and_still_raises_the_domain_error(
     ran: list[str] = []
 
     async def work() -> None:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             await session.execute(text("UPDATE books SET stock = 0"))
             commit_on_error(session)
 
@@ -87,7 +88,7 @@ def test_commit_on_error_does_not_keep_writes_when_the_failure_is_not_a_domain_e
     make_book(database_url, stock=1)
 
     async def work() -> None:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             await session.execute(text("UPDATE books SET stock = 0"))
             commit_on_error(session)
             raise RuntimeError("a bug, not an answer")
@@ -111,7 +112,7 @@ def test_a_failing_callback_is_logged_and_leaves_the_commit_and_the_other_callba
         ran.append("second")
 
     async def work() -> None:
-        async with transaction() as session:
+        async with transaction(OPERATIONS) as session:
             await session.execute(text("UPDATE books SET stock = 3"))
             after_commit(session, broken)
             after_commit(session, second)

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from functions.users.oidc.config import Provider, provider_named
 from functions.users.oidc.schemas import IdTokenExchange, SignInCodeExchange
 from functions.users.schemas import TokenPair
-from shared.db.request_session import SessionDep
+from shared.db.request_session import SignInSession
 from shared.errors import error_responses
 from shared.runtime.lazy import lazy_import
 
@@ -59,7 +59,7 @@ ProviderDep = Annotated[Provider, Depends(configured_provider)]
     responses=error_responses(401, 404, 409, 503),
 )
 async def sign_in_with_id_token(
-    provider: ProviderDep, data: IdTokenExchange, session: SessionDep, response: Response
+    provider: ProviderDep, data: IdTokenExchange, session: SignInSession, response: Response
 ) -> TokenPair:
     response.headers.update(_NO_STORE)
     return await flows.sign_in_with_id_token(
@@ -81,7 +81,7 @@ async def sign_in_with_id_token(
 async def start_sign_in(
     provider: ProviderDep,
     request: Request,
-    session: SessionDep,
+    session: SignInSession,
     redirect_uri: Annotated[
         str, Query(max_length=2048, description="Where to hand the sign-in back (allow-listed)")
     ],
@@ -115,7 +115,7 @@ async def start_sign_in(
 async def finish_sign_in(
     provider: ProviderDep,
     request: Request,
-    session: SessionDep,
+    session: SignInSession,
     state: Annotated[str, Query(max_length=512)],
     code: Annotated[str | None, Query(max_length=4096)] = None,
     error: Annotated[str | None, Query(max_length=256)] = None,
@@ -139,7 +139,7 @@ async def finish_sign_in(
     responses=error_responses(401, 404),
 )
 async def redeem_sign_in_code(
-    provider: ProviderDep, data: SignInCodeExchange, session: SessionDep, response: Response
+    provider: ProviderDep, data: SignInCodeExchange, session: SignInSession, response: Response
 ) -> TokenPair:
     response.headers.update(_NO_STORE)
     return await flows.redeem(session, provider_name=provider.name, code=data.code)
