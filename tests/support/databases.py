@@ -128,15 +128,15 @@ _SCHEMA_FINGERPRINT = f"""
 WITH namespaces AS ({_USER_NAMESPACES}),
 relations AS (
     SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity,
-           c.relacl, c.reloptions
+           c.relforcerowsecurity, c.relacl, c.reloptions
     FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
 ),
 items(item) AS (
     SELECT format('schema %s %s', n.nspname, s.nspacl)
     FROM namespaces n JOIN pg_namespace s ON s.oid = n.oid
     UNION ALL
-    SELECT format('relation %s.%s %s %s %s %s %s', nspname, relname, relkind, relpersistence,
-                  relrowsecurity, relacl, reloptions)
+    SELECT format('relation %s.%s %s %s %s %s %s %s', nspname, relname, relkind, relpersistence,
+                  relrowsecurity, relforcerowsecurity, relacl, reloptions)
     FROM relations
     UNION ALL
     SELECT format('column %s.%s %s %s %s %s %s %s %s %s', r.nspname, r.relname, a.attnum,
