@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
+from bookstore.template import load_template
 from functions.cart.app import handler as cart_handler
 from functions.health.app import handler as health_handler
 from functions.migrations import runner
@@ -143,3 +145,43 @@ def test_an_empty_database_migrated_at_once_has_no_policy_for_a_previous_release
     )
 
     assert rows == []
+
+
+def resolve(node: Any, conditions: dict[str, bool], parameters: dict[str, str]) -> Any:
+    """A template fragment as CloudFormation would deploy it with these conditions."""
+    if isinstance(node, dict) and "Fn::If" in node:
+        name, when_true, when_false = node["Fn::If"]
+        return resolve(when_true if conditions[name] else when_false, conditions, parameters)
+    if isinstance(node, dict) and set(node) == {"Ref"}:
+        return parameters.get(node["Ref"], node["Ref"])
+    if isinstance(node, dict):
+        return {key: resolve(value, conditions, parameters) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve(item, conditions, parameters) for item in node]
+    return node
+
+
+@pytest.mark.parametrize("application_secret", [True, False], ids=["own-login", "one-secret"])
+def test_each_function_reads_the_secret_its_statements_need_and_migrations_the_owners(
+    application_secret: bool,
+) -> None:
+    template = load_template()
+    conditions = {name: False for name in template["Conditions"]}
+    conditions |= {"UseSecret": True, "UseApplicationSecret": application_secret}
+    parameters = {"DatabaseSecretArn": "owner-secret", "ApplicationDatabaseSecretArn": "api-secret"}
+    default = template["Globals"]["Function"]["Environment"]["Variables"]["DATABASE_SECRET_ARN"]
+
+    for name, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        properties = resource["Properties"]
+        variables = properties.get("Environment", {}).get("Variables", {})
+        reads = resolve(variables.get("DATABASE_SECRET_ARN", default), conditions, parameters)
+        allowed = [
+            policy["AWSSecretsManagerGetSecretValuePolicy"]["SecretArn"]
+            for policy in resolve(properties.get("Policies", []), conditions, parameters)
+            if isinstance(policy, dict) and "AWSSecretsManagerGetSecretValuePolicy" in policy
+        ]
+        owner = name == "MigrationsFunction" or not application_secret
+        expected = "owner-secret" if owner else "api-secret"
+        assert (name, reads, allowed) == (name, expected, [expected])
