@@ -27,6 +27,7 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "caller-bench")
 
 import asyncpg
+import pytest
 from support import percentile, run, scratch_database
 from warm_path import logs_discarded
 
@@ -94,8 +95,6 @@ def without_caller() -> Iterator[None]:
     async def nothing(self: reads.Reader, *args: Any) -> None:
         return None
 
-    original = transaction.transaction
-
     @contextlib.asynccontextmanager
     async def unassumed(access: Access) -> AsyncIterator[Any]:
         async with transaction.get_sessionmaker()() as session:
@@ -107,14 +106,11 @@ def without_caller() -> Iterator[None]:
                 raise
             await session.commit()
 
-    saved = reads.Reader.begin, reads.Reader.end
-    reads.Reader.begin, reads.Reader.end = nothing, nothing  # type: ignore[method-assign]
-    transaction.transaction = unassumed  # type: ignore[assignment]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reads.Reader, "begin", nothing)
+        patch.setattr(reads.Reader, "end", nothing)
+        patch.setattr(transaction, "transaction", unassumed)
         yield
-    finally:
-        reads.Reader.begin, reads.Reader.end = saved  # type: ignore[method-assign]
-        transaction.transaction = original
 
 
 class RoundTrips:
@@ -187,9 +183,7 @@ def measure(rounds: int, calls: int) -> list[tuple[str, int, int, float, float]]
             for route, (handler, event) in routes.items():
                 for before in (True, False):
                     with without_caller() if before else contextlib.nullcontext():
-                        samples[route, before] += [
-                            call(handler, event, 200) for _ in range(calls)
-                        ]
+                        samples[route, before] += [call(handler, event, 200) for _ in range(calls)]
         return [
             (
                 route,

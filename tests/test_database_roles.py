@@ -166,7 +166,7 @@ def test_each_function_reads_the_secret_its_statements_need_and_migrations_the_o
     application_secret: bool,
 ) -> None:
     template = load_template()
-    conditions = {name: False for name in template["Conditions"]}
+    conditions = dict.fromkeys(template["Conditions"], False)
     conditions |= {"UseSecret": True, "UseApplicationSecret": application_secret}
     parameters = {"DatabaseSecretArn": "owner-secret", "ApplicationDatabaseSecretArn": "api-secret"}
     default = template["Globals"]["Function"]["Environment"]["Variables"]["DATABASE_SECRET_ARN"]

@@ -42,6 +42,7 @@ def scripts(quick: bool, scale: bool = False) -> list[Script]:
         Script("artifact_sizes.py", ("--build",)),
         Script("cold_start.py", ("--rounds", "5" if quick else "15")),
         Script("warm_path.py", ("--rounds", "5" if quick else "20")),
+        Script("caller_bench.py", ("--rounds", "3" if quick else "10")),
         Script(
             "books_bench.py",
             ("--books", "20000" if quick else "100000", "--runs", "100" if quick else "300"),
