@@ -40,7 +40,7 @@ from functions.books.app import handler
 from functions.books.catalog_query import sort_order
 from functions.books.router import CatalogQuery
 from functions.books.search import SearchTerms, query_words
-from shared.db.access import PUBLIC
+from shared.db.access import CATALOG
 from shared.db.ids import new_id
 from shared.db.reads import reading
 from shared.domain.availability import today
@@ -110,7 +110,7 @@ def compiled_sql(query: dict[str, str]) -> list[tuple[str, list[Any]]]:
 
 
 async def spelled(query: str, *, typing: bool) -> SearchTerms:
-    async with reading(PUBLIC) as reader:
+    async with reading(CATALOG) as reader:
         return await repository.spell(reader, query=query, typing=typing)
 
 

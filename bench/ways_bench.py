@@ -40,7 +40,7 @@ from functions.books import repository
 from functions.books.catalog_query import sort_order
 from functions.books.router import CatalogQuery
 from functions.books.schemas import BookPublic
-from shared.db.access import PUBLIC
+from shared.db.access import CATALOG
 from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.http.app import create_app
@@ -59,7 +59,7 @@ def list_handler(query_dependency: Any, title: str) -> Handler:
         filters = query.filters()
         order = sort_order(query.sort, filters.searching)
         after = None if query.cursor is None else order.after_values(query.cursor)
-        async with reading(PUBLIC) as reader:
+        async with reading(CATALOG) as reader:
             if filters.q is not None:
                 terms = await repository.spell(reader, query=filters.q, typing=filters.typing)
                 filters = replace(filters, terms=terms)

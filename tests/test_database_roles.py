@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bookstore.template import load_template
+from functions.books.app import handler as books_handler
 from functions.cart.app import handler as cart_handler
 from functions.health.app import handler as health_handler
 from functions.migrations import runner
@@ -52,7 +53,7 @@ def application_login(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
         database_url,
         f"CREATE ROLE {name} LOGIN NOINHERIT",
         f"GRANT bookstore_app, bookstore_auth, bookstore_ops TO {name}",
-        f"GRANT SELECT ON alembic_version TO {name}",
+        f"ALTER ROLE {name} SET role = 'bookstore_app'",
     )
     point_settings_at(as_user(database_url, name), monkeypatch)
     yield name
@@ -78,6 +79,7 @@ def test_every_function_serves_through_a_login_of_its_own_that_owns_and_inherits
     placed = orders.post("/orders", token=token, headers={"Idempotency-Key": "first"})
     mine = orders.get("/orders", token=token)
     everyone = users.get("/users", token=admin.token)
+    catalog = LambdaClient(books_handler).get("/books", query={"q": "book"})
     ready = LambdaClient(health_handler).get("/health/ready")
 
     assert registered.status_code == 201, registered.body
@@ -85,10 +87,13 @@ def test_every_function_serves_through_a_login_of_its_own_that_owns_and_inherits
     assert placed.status_code == 201, placed.body
     assert [order["total"] for order in mine.json()["items"]] == ["15.00"]
     assert everyone.status_code == 200, everyone.body
+    assert catalog.status_code == 200, catalog.body
+    assert catalog.json()["items"], catalog.body
     assert ready.status_code == 200, ready.body
-    # Outside the functions' transactions the login itself may read nothing of a user's.
-    with pytest.raises(Exception, match="permission denied"):
-        run(fetch(as_user(database_url, application_login), "SELECT * FROM cart_items"))
+    # Outside the functions' transactions the login is the application role with no caller.
+    login = as_user(database_url, application_login)
+    assert run(fetch(login, "SELECT current_user AS role"))[0]["role"] == "bookstore_app"
+    assert run(fetch(login, "SELECT * FROM cart_items")) == []
 
 
 @pytest.fixture

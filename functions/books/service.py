@@ -11,7 +11,7 @@ from functions.books import repository
 from functions.books.catalog_query import CatalogFilters, SortName, sort_order
 from functions.books.errors import BookIsbnExistsError
 from functions.books.schemas import BookCreate, BookPublic, BookUpdate
-from shared.db.access import PUBLIC
+from shared.db.access import CATALOG
 from shared.db.integrity import constraint_errors
 from shared.db.reads import reading
 from shared.domain.availability import today
@@ -36,7 +36,7 @@ async def list_books(
     order = sort_order(sort, filters.searching)
     # A cursor of another order or list is refused before a connection is taken.
     after = None if cursor is None else order.after_values(cursor)
-    async with reading(PUBLIC) as reader:
+    async with reading(CATALOG) as reader:
         if filters.q is not None:
             terms = await repository.spell(reader, query=filters.q, typing=filters.typing)
             filters = replace(filters, terms=terms)
@@ -47,7 +47,7 @@ async def list_books(
 
 
 async def get_book(*, book_id: uuid.UUID) -> BookPublic:
-    async with reading(PUBLIC) as reader:
+    async with reading(CATALOG) as reader:
         row = await repository.get_book(reader, book_id=book_id, today=today())
     if row is None:
         raise BookNotFoundError()

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 
-from shared.db.access import SCHEMA_CHECK
+from shared.db.access import CATALOG
 from shared.db.faults import unavailable_reason
 from shared.db.reads import CompiledRead, Reader, reading
 from shared.db.revision import REVISIONS, SCHEMA_HEAD
@@ -30,7 +30,7 @@ class DatabaseUnreachable(Exception):
 async def reachable() -> AsyncIterator[Reader]:
     """A pooled connection, or `DatabaseUnreachable` when the database cannot serve one."""
     try:
-        async with reading(SCHEMA_CHECK) as reader:
+        async with reading(CATALOG) as reader:
             yield reader
     except Exception as error:
         reason = unavailable_reason(error)

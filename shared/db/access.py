@@ -27,7 +27,7 @@ class DbRole(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    # None: the credential the function connects with, for the health checks alone.
+    # None: no role assumed, the connection's own (`CATALOG`).
     role: DbRole | None
     user_id: uuid.UUID | None = None
 
@@ -62,11 +62,12 @@ def as_caller_or_admin(principal: Principal) -> Access:
     return OPERATIONS if principal.is_admin else as_caller(principal.user_id)
 
 
-# The catalog: no user's rows.
-PUBLIC = Access(DbRole.APP)
-# The health checks read the schema's revision, also on a database the migrations have not yet
-# given the roles to: as the connecting credential, touching nothing but `alembic_version`.
-SCHEMA_CHECK = Access(None)
+# The catalog and the health checks: no caller, no transaction, the connection's own role. That is
+# `bookstore_app` for a login of the functions' own (its default role, docs/database-roles.md), or
+# the tables' owner with a single secret, whom forced row-level security shows no user's row. A
+# read that needs no caller saves the transaction's two round trips on the hottest path
+# (bench/RESULTS.md, warm GET /books/{id}).
+CATALOG = Access(None)
 # Admin routes, jobs and operator actions.
 OPERATIONS = Access(DbRole.OPS)
 # The Users function's account code with no caller: registration, login, token refresh, purges.

@@ -130,20 +130,25 @@ class Reader:
 @asynccontextmanager
 async def reading(access: Access) -> AsyncIterator[Reader]:
     """The pooled connection, in a read-only transaction acting for `access`: its first round
-    trip begins it and assumes the role and caller together, its last commits it."""
+    trip begins it and assumes the role and caller together, its last commits it. `CATALOG`
+    reads outside any transaction, each statement on its own committed snapshot."""
     pooled = await _checkout()
     reader = Reader(pooled.driver_connection)
+    in_transaction = access.role is not None
     try:
-        await reader.begin(access)
+        if in_transaction:
+            await reader.begin(access)
         yield reader
-        await reader.end("COMMIT")
+        if in_transaction:
+            await reader.end("COMMIT")
     except BaseException:
-        if not reader.broken:
+        if in_transaction and not reader.broken:
             await _end_quietly(reader)
         raise
     finally:
         if reader.broken:
             pooled.invalidate()  # closes the socket at once, without waiting on the server
+        # Back to the pool without a round trip: its transaction, if any, has ended.
         pooled.close()
 
 

@@ -18,7 +18,7 @@ import functions.cart.repository as cart_repository
 import functions.orders.reads as order_reads
 from functions.cart.app import handler as cart_handler
 from functions.orders.app import handler as orders_handler
-from shared.db.access import ACCOUNTS, OPERATIONS, PUBLIC, Access, DbRole, as_caller
+from shared.db.access import ACCOUNTS, OPERATIONS, Access, DbRole, as_caller
 from shared.db.reads import CompiledRead, reading
 from shared.db.tables.books import books
 from shared.db.tables.cart import cart_items
@@ -27,6 +27,8 @@ from tests.support.accounts import Account, make_account, make_book
 from tests.support.databases import run, sql
 from tests.support.lambda_client import LambdaClient
 
+# The application role with no caller set.
+NO_CALLER = Access(DbRole.APP)
 USER_TABLES = (
     "cart_items",
     "wishlist_items",
@@ -227,10 +229,10 @@ def test_a_statement_with_no_caller_sees_no_user_rows(database_url: str, table: 
     column = "id" if table == "users" else "user_id" if table != "order_items" else "order_id"
 
     if granted:
-        assert run(as_role(PUBLIC, f"SELECT {column} FROM {table}")) == []
+        assert run(as_role(NO_CALLER, f"SELECT {column} FROM {table}")) == []
     else:
         with pytest.raises(Exception, match="permission denied"):
-            run(as_role(PUBLIC, f"SELECT {column} FROM {table}"))
+            run(as_role(NO_CALLER, f"SELECT {column} FROM {table}"))
 
 
 def test_the_caller_a_transaction_set_is_gone_once_it_ends(database_url: str) -> None:
@@ -239,7 +241,7 @@ def test_the_caller_a_transaction_set_is_gone_once_it_ends(database_url: str) ->
 
     assert run(cart_owners(as_caller(uuid.UUID(ann.id)))) == [ann.id]
     # The pool hands the same connection to the next transaction, which sets no caller.
-    assert run(cart_owners(PUBLIC)) == []
+    assert run(cart_owners(NO_CALLER)) == []
 
 
 # --- admins and jobs ----------------------------------------------------------------------------
@@ -281,7 +283,7 @@ def test_an_admin_reading_their_own_cart_sees_only_their_own(
 # --- least privilege ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("access", [PUBLIC, OPERATIONS], ids=["application", "operations"])
+@pytest.mark.parametrize("access", [NO_CALLER, OPERATIONS], ids=["application", "operations"])
 @pytest.mark.parametrize(
     "statement",
     ["SELECT password_hash FROM users", "SELECT * FROM users", "SELECT * FROM refresh_tokens"],
