@@ -95,36 +95,37 @@ LANGUAGE sql IMMUTABLE AS $$
     FROM unnest(vector)
 $$
 """
-# The backfill. The triggers above are created first, in the migration's short transaction (they
-# lock `books` against writes until it commits), and the books already there are indexed after,
-# in batches of their own while `books` goes on being written (functions.migrations.ddl's
-# backfill_in_batches). Until the last batch, the triggers index only the books the backfill has
-# done, so that no book is counted twice or left out:
+# The backfill. The triggers are created first, in the migration's short transaction (it holds a
+# SHARE ROW EXCLUSIVE lock on `books`, against writes, until it commits), and the books already
+# there are indexed after, in batches of their own while `books` goes on being written
+# (functions.migrations.ddl's backfill_in_batches). Until the last batch, the triggers index only
+# the books the backfill is done with, so that no book is counted twice or left out:
 #
-# - `search_backfill.watermark`: every book up to it (in id order) has been indexed by a batch,
-#   as it was when the batch read it; the triggers keep those up to date from then on. NULL before
-#   the first batch; the greatest uuid once the backfill is done.
+# - `search_backfill.watermark`: every book up to it, in id order, was indexed by a batch as it
+#   was when the batch read it, and the triggers keep it up to date from then on. NULL before the
+#   first batch; the greatest uuid once the backfill is done.
 # - `search_backfill_inserted`: the books inserted since the triggers exist, which the insert
-#   trigger indexes itself, wherever their ids fall; the batches leave them out.
+#   trigger indexes itself wherever their ids fall; the batches leave them out.
 #
-# The update trigger leaves a book that is neither alone: the batch that reaches it will read it as
-# it then is. That batch locks the books it reads (FOR SHARE, in id order): a book being written
-# is read once its writer committed, and a writer of a book in the batch waits for the batch, then
-# finds the watermark past its book (the trigger reads it afresh, READ COMMITTED) and applies its
-# change to what the batch counted. An insert the batch cannot see yet is in the inserted set by
-# the time anyone can see it. Writers of other books, checkouts' stock updates included, never wait.
+# The update trigger leaves any other book alone: the batch that reaches it reads it as it then is.
+# A batch locks the books it reads (FOR SHARE, in id order), so it reads a book being written once
+# its writer committed; and a writer of a book in the batch waits for the batch, then finds the
+# watermark past its book (the trigger reads it afresh: READ COMMITTED, as the application
+# writes) and applies its change to what the batch counted. A book inserted meanwhile that the
+# batch cannot see yet is in the inserted set by the time anyone can see it. Writers of other
+# books, and checkouts' stock updates of any book not in the running batch, do not wait.
 SEARCH_BACKFILL = """
 CREATE TABLE IF NOT EXISTS search_backfill (
     one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row),
     watermark uuid
 )
 """
-START_SEARCH_BACKFILL = """
-INSERT INTO search_backfill (watermark) VALUES (NULL) ON CONFLICT DO NOTHING
-"""
-SEARCH_BACKFILL_INSERTED = """
-CREATE TABLE IF NOT EXISTS search_backfill_inserted (book_id uuid PRIMARY KEY)
-"""
+START_SEARCH_BACKFILL = (
+    "INSERT INTO search_backfill (watermark) VALUES (NULL) ON CONFLICT DO NOTHING"
+)
+SEARCH_BACKFILL_INSERTED = (
+    "CREATE TABLE IF NOT EXISTS search_backfill_inserted (book_id uuid PRIMARY KEY)"
+)
 # During the backfill, the functions above with a guard.
 _UPDATED_BOOK = "    book := CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END;\n"
 _SKIP_BOOKS_NOT_BACKFILLED = """\
@@ -150,9 +151,17 @@ INDEX_BOOK_WORDS_WHILE_BACKFILLING = _with(
 INDEX_INSERTED_BOOKS_WHILE_BACKFILLING = _with(
     INDEX_INSERTED_BOOKS, _FIRST_STATEMENT, _NOTE_INSERTED_BOOKS
 )
+# 0006's trigger does nothing from the first transaction on (its vocabulary rows, counted 0, would
+# outlive the cleanup below), and goes in the last one: dropping a trigger locks out even readers.
+ADD_NO_SEARCH_WORDS = """
+CREATE OR REPLACE FUNCTION add_book_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN NULL;
+END $$
+"""
 # One batch: the next books after the watermark that the insert trigger did not index, locked,
 # their postings written and their words counted, the watermark moved past them; answers how many
-# it took. Deleted books are locked and passed too: one undeleted meanwhile is read as it is.
+# it took. Deleted books are locked and passed too: one listed again meanwhile is read as it is.
 BACKFILL_BATCH = """
 WITH batch AS MATERIALIZED (
     SELECT books.id, books.deleted_at, books.search_vector, books.title, books.author,
@@ -187,13 +196,18 @@ WITH batch AS MATERIALIZED (
 )
 SELECT count(*) FROM batch
 """
-# Once no book is left (every book is under the watermark or was inserted since), the triggers
-# index every book: the watermark goes to the greatest uuid with the final functions, in one
-# transaction, so that a migration run again from here finds nothing left to do.
+# Once no book is left (every book is under the watermark or was inserted since), the functions
+# without their guard, and the watermark past every uuid (which the guard then agrees with), in one
+# transaction: a migration run again from here finds nothing left to do.
 BACKFILL_DONE = "UPDATE search_backfill SET watermark = 'ffffffff-ffff-ffff-ffff-ffffffffffff'"
-# In the migration's transaction again, after: the triggers no longer read the helper tables.
+# The words no live book holds, 0006's among them. Locked in word order, as the triggers lock them.
+DROP_UNUSED_WORDS = """
+DELETE FROM search_words WHERE word IN (
+    SELECT word FROM search_words WHERE books = 0 ORDER BY word FOR UPDATE
+)
+"""
+# The backfill's own tables, which no code reads: squawk's rule is for the tables clients use.
 NOT_A_CLIENTS_TABLE = "-- squawk-ignore ban-drop-table\n"
-DROP_ZERO_WORDS = "DELETE FROM search_words WHERE books = 0"
 
 # Books a batch reads; SEARCH_BACKFILL_BATCH_ROWS changes it (the tests use small batches). A
 # writer of one of them waits for that batch at most.
@@ -218,7 +232,7 @@ def backfill_batch_rows() -> int:
 
 
 def upgrade() -> None:
-    # Every step may run again: a migration that stopped half way (a lock timeout, the function's
+    # Every step may run again: a migration stopped half way (a lock timeout, the function's own
     # timeout) is run again whole, and goes on where the backfill stopped.
     op.execute(
         "CREATE TABLE IF NOT EXISTS search_postings (word text NOT NULL, rank smallint NOT NULL, "
@@ -228,18 +242,16 @@ def upgrade() -> None:
     op.execute(
         "CREATE INDEX IF NOT EXISTS ix_search_postings_book_word ON search_postings (book_id, word)"
     )
-    # A constant default: a catalog change, no rewrite. Counted by the backfill.
-    op.execute(
-        "ALTER TABLE search_words ADD COLUMN IF NOT EXISTS books integer DEFAULT '0' NOT NULL"
-    )
     op.execute(SEARCH_BACKFILL)
     op.execute(START_SEARCH_BACKFILL)
     op.execute(SEARCH_BACKFILL_INSERTED)
+    # Functions lock no table.
     op.execute(BOOK_POSTINGS)
     op.execute(INDEX_BOOK_WORDS_WHILE_BACKFILLING)
-    op.execute("DROP TRIGGER IF EXISTS books_add_search_words ON books")
-    op.execute("DROP FUNCTION IF EXISTS add_book_search_words()")
     op.execute(INDEX_INSERTED_BOOKS_WHILE_BACKFILLING)
+    op.execute(ADD_NO_SEARCH_WORDS)
+    # `books` before `search_words`, the order its writers take them in (their triggers write the
+    # vocabulary): the other order deadlocks with a title being changed.
     op.execute(
         "CREATE OR REPLACE TRIGGER books_index_inserted_words AFTER INSERT ON books "
         "REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT "
@@ -249,16 +261,21 @@ def upgrade() -> None:
         "CREATE OR REPLACE TRIGGER books_index_words AFTER DELETE OR UPDATE OF title, author, "
         "description, deleted_at ON books FOR EACH ROW EXECUTE FUNCTION index_book_words()"
     )
-    # Committed here: the lock on books lasted as long as the statements above. Then the books,
-    # a batch at a time, and the final functions (CREATE OR REPLACE FUNCTION locks no table).
+    # A constant default: a catalog change, no rewrite. Counted by the backfill.
+    op.execute(
+        "ALTER TABLE search_words ADD COLUMN IF NOT EXISTS books integer DEFAULT '0' NOT NULL"
+    )
+    # Committed here. Then the books, a batch at a time, and the functions without their guard
+    # (CREATE OR REPLACE FUNCTION locks no table).
     backfill_in_batches(
         BACKFILL_BATCH.format(rows=backfill_batch_rows()),
-        finish=[INDEX_BOOK_WORDS, INDEX_INSERTED_BOOKS, BACKFILL_DONE],
+        finish=[INDEX_BOOK_WORDS, INDEX_INSERTED_BOOKS, BACKFILL_DONE, DROP_UNUSED_WORDS],
     )
-    op.execute(DROP_ZERO_WORDS)
-    # The backfill's own tables, which no code reads (squawk's rule is for the tables clients use).
-    op.execute(f"{NOT_A_CLIENTS_TABLE}DROP TABLE search_backfill_inserted")
-    op.execute(f"{NOT_A_CLIENTS_TABLE}DROP TABLE search_backfill")
+    # First: the ACCESS EXCLUSIVE lock on books waits for every statement still running the
+    # guarded functions, so none is left to find their tables gone. An instant's lock, then.
+    op.execute("DROP TRIGGER IF EXISTS books_add_search_words ON books")
+    op.execute("DROP FUNCTION IF EXISTS add_book_search_words()")
+    op.execute(f"{NOT_A_CLIENTS_TABLE}DROP TABLE search_backfill, search_backfill_inserted")
 
 
 def downgrade() -> None:
