@@ -80,7 +80,7 @@ def trigger_functions_read_the_backfill(database_url: str) -> bool:
     return any("search_backfill" in row["prosrc"] for row in rows)
 
 
-def test_checkouts_write_stock_between_the_backfill_s_batches_and_wait_for_one_batch_at_most(
+def test_checkouts_write_stock_between_the_backfill_s_batches_and_never_wait_a_second(
     catalog_before_the_backfill: str,
 ) -> None:
     url = catalog_before_the_backfill

@@ -14,9 +14,10 @@ docs/migrations.md says when to use which.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 
 from alembic import op
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from shared.settings import Settings, get_settings
 
@@ -125,7 +126,9 @@ def _run_transaction(statements: Sequence[str]) -> int:
             bind.exec_driver_sql("COMMIT")
             return answer
         except DBAPIError as error:
-            bind.exec_driver_sql("ROLLBACK")
+            # A connection that broke has no transaction left to end: the error says what happened.
+            with suppress(SQLAlchemyError):
+                bind.exec_driver_sql("ROLLBACK")
             if getattr(error.orig, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
             if attempt == _BATCH_ATTEMPTS:

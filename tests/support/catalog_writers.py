@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import asyncpg
 
@@ -36,7 +36,6 @@ class Catalog:
 
     ids: list[uuid.UUID]
     rng: random.Random
-    added: list[uuid.UUID] = field(default_factory=list)
 
     def any_book(self) -> uuid.UUID:
         return self.rng.choice(self.ids)
@@ -110,12 +109,13 @@ def writing(database_url: str, *steps: Step) -> Iterator[list[Writer]]:
             writer.stop()
 
 
-def watermarks_seen(writes: list[Write]) -> set[str]:
-    """The batches that had committed, and not all of them, when a write committed."""
-    return {w.watermark for w in writes if w.watermark not in (None, "start", DONE)}
-
-
+# The watermark once the backfill is done.
 DONE = "ffffffff-ffff-ffff-ffff-ffffffffffff"
+
+
+def watermarks_seen(writes: list[Write]) -> set[str]:
+    """The watermarks writes found, the backfill part way: each a batch committed before them."""
+    return {w.watermark for w in writes if w.watermark not in (None, "start", DONE)}
 
 
 # Steps -----------------------------------------------------------------------------------------
