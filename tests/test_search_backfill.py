@@ -14,9 +14,13 @@ from types import ModuleType
 
 import pytest
 
+from bookstore.catalog.generator import generate_catalog
+from bookstore.database import run_on_database
 from bookstore.migration_sql import revision_sql
-from bookstore.seed import seed_catalog
+from bookstore.seed import upsert_books
 from functions.migrations import runner
+from shared.db.transaction import get_sessionmaker
+from shared.domain.availability import today
 from shared.settings import Settings, get_settings
 from tests.support.catalog_writers import (
     DONE,
@@ -34,7 +38,7 @@ BEFORE = "0008_login_throttle"
 REVISION = "0009_search_postings"
 BOOKS = 3000
 BATCH_ROWS = 50
-NO_DIFFERENCE = {"postings": [], "words": []}
+NO_DIFFERENCE: dict[str, list[tuple[object, ...]]] = {"postings": [], "words": []}
 
 
 def revision_module() -> ModuleType:
@@ -47,10 +51,17 @@ def revision_module() -> ModuleType:
     return module
 
 
+async def seed_as_the_owner(count: int) -> int:
+    """The sample catalog, written as the connection's own user: before 0010 the roles the
+    functions assume have no privilege in this database."""
+    async with get_sessionmaker()() as session, session.begin():
+        return await upsert_books(session, generate_catalog(count, today=today()))
+
+
 @pytest.fixture
 def catalog_before_the_backfill(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     runner.run("upgrade", BEFORE)
-    seed_catalog(count=BOOKS)
+    run_on_database(seed_as_the_owner(BOOKS))
     # Some books deleted already: the backfill passes them by (and indexes one listed again).
     sql(
         empty_database_url,
