@@ -6,6 +6,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from pydantic import SecretStr, ValidationError
@@ -13,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.util import greenlet_spawn
 
+from bookstore.template import load_template
 from shared.db.engine import connect_args, create_engine
 from shared.db.faults import DatabaseUnavailableError, error_chain
 from shared.db.tls import SslMode
@@ -196,4 +198,22 @@ def test_without_a_bundle_the_modes_reach_asyncpg_as_libpq_spells_them() -> None
         "require": "require",
         "verify-ca": "verify-ca",
         "verify-full": "verify-full",
+    }
+
+
+def test_the_stack_encrypts_by_default_offers_every_mode_and_passes_a_bundle_only_when_given() -> (
+    None
+):
+    template = load_template()
+    mode = template["Parameters"]["DatabaseSslMode"]
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+
+    assert mode["Default"] == "require"
+    assert mode["AllowedValues"] == list(get_args(SslMode))
+    assert variables["DB_SSLMODE"] == {"Ref": "DatabaseSslMode"}
+    assert variables["DB_SSLROOTCERT"] == {
+        "Fn::If": ["HasSslRootCert", {"Ref": "DatabaseSslRootCert"}, {"Ref": "AWS::NoValue"}]
+    }
+    assert template["Conditions"]["HasSslRootCert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "DatabaseSslRootCert"}, ""]}]
     }
