@@ -27,8 +27,8 @@ def ssl_argument(mode: SslMode, root_cert: str | None) -> ssl.SSLContext | str |
         return False
     if mode in VERIFYING_MODES and root_cert:
         return verifying_context(root_cert, check_hostname=mode == "verify-full")
-    # `require` encrypts without verifying; a verify mode without DB_SSLROOTCERT is left to
-    # asyncpg, which reads PGSSLROOTCERT or ~/.postgresql/root.crt, as libpq does.
+    # Left to asyncpg, which reads PGSSLROOTCERT or ~/.postgresql/root.crt as libpq does: a verify
+    # mode needs one of them; `require` encrypts, and verifies only when one of them is there.
     return mode
 
 
