@@ -23,6 +23,9 @@ USERS_ONLY := pwdlib|argon2-cffi|argon2-cffi-bindings
 # stack's XRaySdkTracing is true.
 XRAY_SDK := aws-xray-sdk|wrapt
 NOT_SHARED := $(RUNTIME_PROVIDED)|$(MIGRATIONS_ONLY)|$(USERS_ONLY)|$(XRAY_SDK)
+# The CA bundles the layer ships (docs/database-tls.md): none unless downloaded into certs/.
+CERTS_DIR ?= certs
+CA_BUNDLES = $(wildcard $(CERTS_DIR)/*.pem)
 COMPILE := $(PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash
 # Wheels ship their shared objects with debug symbols, a third of the layer that Lambda never
 # reads. A cross build (LAMBDA_ARCH=arm64 on x86_64) needs a strip for the target's ELF files.
@@ -69,6 +72,8 @@ build-SharedLayer: check-artifacts-dir
 	# function that import (about a twentieth of a bare FastAPI cold start).
 	rm -rf "$(ARTIFACTS_DIR)/python/pydantic/v1"
 	cp -R shared "$(ARTIFACTS_DIR)/python/shared"
+	# CA bundles for DB_SSLROOTCERT (certs/README.md), at /opt/python/certs/ in every function.
+	$(if $(CA_BUNDLES),mkdir -p "$(ARTIFACTS_DIR)/python/certs" && cp $(CA_BUNDLES) "$(ARTIFACTS_DIR)/python/certs/")
 	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -type d -prune -exec rm -rf {} +
 	$(COMPILE) "$(ARTIFACTS_DIR)/python"
 

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shared.db.tls import VERIFYING_MODES, SslMode, verifying_context
+
 DEFAULT_SECRET_KEY = "change-me-in-development-only-never-in-production"  # noqa: S105 - refused in production
 DEFAULT_FAILED_LOGINS_PER_IP = 100
 DEFAULT_REGISTRATIONS_PER_IP = 20
@@ -45,7 +47,11 @@ class Settings(BaseSettings):
     # Kept back at the end of each invocation to answer our own 503 and close connections before
     # Lambda's timeout cuts the function off (see shared.runtime.deadline).
     invocation_reserve_seconds: float = Field(default=3.0, ge=0)
-    db_sslmode: Literal["disable", "prefer", "require", "verify-ca", "verify-full"] = "prefer"
+    # TLS to the database (docs/database-tls.md). DB_SSLROOTCERT: the PEM CA bundle the verify
+    # modes check the server's certificate against, checked here so that a wrong path stops the
+    # process at its first use of the settings rather than at its first connection.
+    db_sslmode: SslMode = "prefer"
+    db_sslrootcert: str | None = None
     # Migrations run on tables that are serving requests: a DDL statement that cannot get its lock
     # within MIGRATION_LOCK_TIMEOUT fails (and the deployment rolls back) rather than queueing
     # every request behind it; none runs longer than MIGRATION_STATEMENT_TIMEOUT. A second
@@ -132,6 +138,12 @@ class Settings(BaseSettings):
                 "SECRET_KEY (or SECRET_KEY_SECRET_ARN / SECRET_KEY_SSM_PARAMETER) must be set "
                 "to a real secret when ENV=production"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_an_unreadable_ca_bundle(self) -> Settings:
+        if self.db_sslmode in VERIFYING_MODES and self.db_sslrootcert:
+            verifying_context(self.db_sslrootcert, check_hostname=self.db_sslmode == "verify-full")
         return self
 
     @property

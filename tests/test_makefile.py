@@ -78,3 +78,23 @@ def test_the_build_strips_with_a_strip_that_reads_the_target_architecture(
 
     assert result.returncode == 0
     assert f" -exec {expected} --strip-unneeded {{}} +" in result.stdout
+
+
+def test_the_shared_layer_ships_the_ca_bundles_of_certs_under_python_certs(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "rds-global-bundle.pem").write_text("a bundle")
+    (tmp_path / "README.md").write_text("how to get one")
+
+    result = make("-n", "build-SharedLayer", "ARTIFACTS_DIR=/nowhere", f"CERTS_DIR={tmp_path}")
+
+    assert result.returncode == 0
+    assert f'cp {tmp_path}/rds-global-bundle.pem "/nowhere/python/certs/"' in result.stdout
+    assert f"{tmp_path}/README.md" not in result.stdout
+
+
+def test_without_a_downloaded_bundle_the_shared_layer_has_no_certs_folder(tmp_path: Path) -> None:
+    result = make("-n", "build-SharedLayer", "ARTIFACTS_DIR=/nowhere", f"CERTS_DIR={tmp_path}")
+
+    assert result.returncode == 0
+    assert "/nowhere/python/certs" not in result.stdout

@@ -32,6 +32,7 @@ from shared.db.faults import (
     forget_row_values,
     is_refused_login,
 )
+from shared.db.tls import ssl_argument
 from shared.db.url import Credentials, resolve_database_url, secret_credentials
 from shared.observability.log import logger
 from shared.runtime.deadline import within_budget
@@ -48,8 +49,9 @@ def connect_args(settings: Settings) -> dict[str, Any]:
         "command_timeout": settings.db_command_timeout,
         "server_settings": {"application_name": "bookstore"},
     }
-    if settings.db_sslmode != "prefer":
-        args["ssl"] = settings.db_sslmode if settings.db_sslmode != "disable" else False
+    ssl = ssl_argument(settings.db_sslmode, settings.db_sslrootcert)
+    if ssl is not None:
+        args["ssl"] = ssl
     if settings.db_proxy_mode:
         # Transaction-mode poolers hand each transaction to any server connection: a statement
         # prepared on one is missing (or different) on the next. Both caches must be off.

