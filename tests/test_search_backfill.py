@@ -3,8 +3,8 @@ batches of their own, while the catalog goes on being written: a checkout waits 
 most, and however the books change meanwhile, the search index ends as indexing every live book
 from scratch leaves it. A migration stopped half way goes on where it stopped when run again.
 
-Each test builds a database at 0008 with a catalog of a few thousand books, and backfills it in
-batches of 50 (SEARCH_BACKFILL_BATCH_ROWS)."""
+Each test builds a database at 0008 with a catalog of 1 500 books, and backfills it in
+batches of 25 (SEARCH_BACKFILL_BATCH_ROWS)."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ from tests.support.races import OpenTransaction
 
 BEFORE = "0008_login_throttle"
 REVISION = "0009_search_postings"
-BOOKS = 3000
-BATCH_ROWS = 50
+BOOKS = 1500
+BATCH_ROWS = 25
 NO_DIFFERENCE: dict[str, list[tuple[object, ...]]] = {"postings": [], "words": []}
 
 
