@@ -70,7 +70,9 @@ WORKER_TIMEOUT = 120.0
 
 # What functions/orders (service, repository) and shared/domain/checkout.py send for a checkout
 # with an Idempotency-Key, in order, as SQLAlchemy compiles it for asyncpg. BEGIN and COMMIT
-# around them are not cursor executions.
+# around them are not cursor executions. First, every transaction assumes its role and caller
+# (shared/db/access.py).
+ASSUME = "SELECT set_config('role', $1, true), set_config('app.user_id', $2, true)"
 LOCK_CART = (
     "SELECT cart_items.book_id, cart_items.quantity FROM cart_items "
     "JOIN books ON books.id = cart_items.book_id "
@@ -109,9 +111,7 @@ INSERT_LINES = (
     "$6::INTEGER, $7::NUMERIC(12, 2))"
 )
 INSERT_EVENT = (
-    "INSERT INTO outbox_events (id, type, payload, published_at, last_error) "
-    "VALUES ($1::UUID, $2::VARCHAR, $3::JSONB, $4::TIMESTAMP WITH TIME ZONE, $5::VARCHAR) "
-    "RETURNING outbox_events.created_at, outbox_events.attempts"
+    "INSERT INTO outbox_events (id, type, payload) VALUES ($1::UUID, $2::VARCHAR, $3::JSONB)"
 )
 EMPTY_CART = (
     "DELETE FROM cart_items USING books WHERE cart_items.user_id = $1::UUID "
@@ -124,6 +124,7 @@ REMEMBER_KEY = (
     "$6::JSONB) RETURNING idempotency_keys.created_at"
 )
 CHECKOUT_SQL = (
+    ASSUME,
     LOCK_CART,
     FIND_KEY,
     READ_BOOKS,
@@ -203,6 +204,7 @@ async def baseline_checkout(
     """The handler's transaction by hand: same statements, same order, same parameters, and only
     the Python needed to produce them (the checks, the JSON of the event and of the answer)."""
     async with connection.transaction():
+        await connection.fetchrow(ASSUME, "bookstore_app", str(user_id))
         lines = await connection.fetch(LOCK_CART, user_id)
         if await connection.fetchrow(FIND_KEY, user_id, key) is not None:
             raise RuntimeError("a new key was found")
@@ -270,9 +272,7 @@ async def baseline_checkout(
             "occurred_at": placed_at.isoformat(),
             "event_id": str(event_id),
         }
-        await connection.fetchrow(
-            INSERT_EVENT, event_id, "OrderPlaced", json.dumps(payload), None, None
-        )
+        await connection.execute(INSERT_EVENT, event_id, "OrderPlaced", json.dumps(payload))
         await connection.execute(EMPTY_CART, user_id, book_ids)
         fingerprint = hashlib.sha256(
             ";".join(f"{i}:{wanted[i]}" for i in book_ids).encode()
