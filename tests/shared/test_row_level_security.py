@@ -353,11 +353,3 @@ def test_every_table_with_a_user_column_has_row_level_security_enabled_and_force
 
     assert {row["relname"] for row in rows} == set(USER_TABLES)
     assert all(row["relrowsecurity"] and row["relforcerowsecurity"] for row in rows)
-
-
-def test_a_fresh_database_keeps_no_policy_for_a_previous_release(database_url: str) -> None:
-    rows = sql(
-        database_url, "SELECT count(*) FROM pg_policies WHERE policyname = 'previous_release'"
-    )
-
-    assert rows[0][0] == 0
