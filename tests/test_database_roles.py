@@ -23,7 +23,18 @@ from tests.support.accounts import make_account, make_book
 from tests.support.databases import execute, fetch, point_settings_at, run, sql
 from tests.support.lambda_client import LambdaClient
 
-USER_TABLES = 10
+ROW_SECURED_TABLES = (
+    "cart_items",
+    "wishlist_items",
+    "orders",
+    "order_items",
+    "prebooks",
+    "idempotency_keys",
+    "users",
+    "user_identities",
+    "refresh_tokens",
+    "oidc_login_codes",
+)
 
 
 def as_user(database_url: str, user: str) -> str:
@@ -136,7 +147,7 @@ def test_an_upgrade_of_a_serving_database_keeps_the_previous_release_working_thr
         "SELECT tablename, roles FROM pg_policies WHERE policyname = 'previous_release'",
     )
 
-    assert len(rows) == USER_TABLES
+    assert {row["tablename"] for row in rows} == set(ROW_SECURED_TABLES)
     assert {tuple(row["roles"]) for row in rows} == {("postgres",)}
 
 
@@ -190,3 +201,50 @@ def test_each_function_reads_the_secret_its_statements_need_and_migrations_the_o
         owner = name == "MigrationsFunction" or not application_secret
         expected = "owner-secret" if owner else "api-secret"
         assert (name, reads, allowed) == (name, expected, [expected])
+
+
+@pytest.fixture
+def master_user_database(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An empty database owned by a login that is no superuser but may create roles, as an RDS
+    master user is; the process migrates it as that login."""
+    name = f"master_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    database = make_url(empty_database_url).database
+    run(
+        execute(
+            empty_database_url,
+            f"CREATE ROLE {name} LOGIN CREATEROLE",
+            f'ALTER DATABASE "{database}" OWNER TO {name}',
+        )
+    )
+    point_settings_at(as_user(empty_database_url, name), monkeypatch)
+    yield name
+    point_settings_at(empty_database_url, monkeypatch)
+    run(execute(empty_database_url, f'ALTER DATABASE "{database}" OWNER TO CURRENT_USER'))
+    drop_login(empty_database_url, name)
+
+
+def test_a_master_user_migrates_and_the_release_before_keeps_its_rows_until_the_contract_step(
+    empty_database_url: str, master_user_database: str
+) -> None:
+    as_master = as_user(empty_database_url, master_user_database)
+    runner.run("upgrade", REVISIONS[REVISIONS.index("0010_row_level_security") - 1])
+    customer = make_account(as_master)
+    book_id = make_book(as_master)
+    # What the release before does on every request: its statements, as the master user.
+    old_release_cart = "SELECT count(*) AS n FROM cart_items"
+    sql(
+        as_master,
+        "INSERT INTO cart_items (user_id, book_id, quantity) VALUES ($1, $2, 1)",
+        uuid.UUID(customer.id),
+        uuid.UUID(book_id),
+    )
+
+    runner.run("upgrade")
+    during_the_deploy = sql(as_master, old_release_cart)[0]["n"]
+    run_sql(
+        as_master,
+        *(f"DROP POLICY previous_release ON {table}" for table in ROW_SECURED_TABLES),
+    )
+    after_the_contract_step = sql(as_master, old_release_cart)[0]["n"]
+
+    assert (during_the_deploy, after_the_contract_step) == (1, 0)

@@ -38,6 +38,10 @@ ROLES = (APP, AUTH, OPS)
 # has ended on this connection (the setting then reads ''). NULL equals nothing: no rows.
 CALLER = "NULLIF(current_setting('app.user_id', true), '')::uuid"
 
+# A policy for a role binds only statements running as it (`SET ROLE`), never a member that
+# inherits it: the deploying credential is a member of all three, and must stay bound by FORCE.
+ASSUMED = "current_user = '{role}'"
+
 # The columns of an account anyone but the sign-in code may read: not its password hash.
 ACCOUNT_COLUMNS = "id, created_at, updated_at, email, full_name, has_password, role, is_active"
 
@@ -161,14 +165,16 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         for role in CALLER_ROLES[table]:
+            rows = f"{ASSUMED.format(role=role)} AND {owned}"
             op.execute(
                 f"CREATE POLICY {role}_own_rows ON {table} TO {role} "
-                f"USING ({owned}) WITH CHECK ({owned})"
+                f"USING ({rows}) WITH CHECK ({rows})"
             )
         for role in ACROSS_USERS[table]:
+            rows = ASSUMED.format(role=role)
             op.execute(
                 f"CREATE POLICY {role}_every_row ON {table} TO {role} "
-                "USING (true) WITH CHECK (true)"
+                f"USING ({rows}) WITH CHECK ({rows})"
             )
         if keep_previous_release:
             op.execute(
