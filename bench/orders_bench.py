@@ -121,7 +121,7 @@ EMPTY_CART = (
 REMEMBER_KEY = (
     "INSERT INTO idempotency_keys (user_id, key, fingerprint, order_id, response_status, "
     "response_body) VALUES ($1::UUID, $2::VARCHAR, $3::VARCHAR, $4::UUID, $5::SMALLINT, "
-    "$6::JSONB) RETURNING idempotency_keys.created_at"
+    "$6::JSONB)"
 )
 CHECKOUT_SQL = (
     ASSUME,
@@ -286,7 +286,7 @@ async def baseline_checkout(
             "created_at": placed_at.isoformat(),
             "updated_at": placed_at.isoformat(),
         }
-        await connection.fetchrow(
+        await connection.execute(
             REMEMBER_KEY, user_id, key, fingerprint, order_id, 201, json.dumps(body)
         )
         taken = await connection.fetch(TAKE_STOCK, book_ids, [wanted[i] for i in book_ids], on_day)

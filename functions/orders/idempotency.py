@@ -9,13 +9,28 @@ lines again; any other lines mean the key is being reused for a different purcha
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from shared.db.models import IdempotencyKey
 from shared.domain.checkout import LineRequest
 
 KEY_LIFETIME = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class RememberedKey:
+    """A key as its checkout left it."""
+
+    user_id: uuid.UUID
+    key: str
+    fingerprint: str
+    order_id: uuid.UUID
+    response_status: int
+    response_body: dict[str, Any]
+    created_at: datetime
 
 
 def fingerprint(lines: Sequence[LineRequest]) -> str:
@@ -25,9 +40,9 @@ def fingerprint(lines: Sequence[LineRequest]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def is_expired(record: IdempotencyKey, now: datetime) -> bool:
+def is_expired(record: RememberedKey, now: datetime) -> bool:
     return record.created_at <= now - KEY_LIFETIME
 
 
-def replays(record: IdempotencyKey, lines: Sequence[LineRequest]) -> bool:
+def replays(record: RememberedKey, lines: Sequence[LineRequest]) -> bool:
     return not lines or fingerprint(lines) == record.fingerprint

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Uuid, any_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Uuid, any_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from shared.db.models import IdempotencyKey
+from functions.orders.idempotency import RememberedKey
 from shared.db.tables.books import books
 from shared.db.tables.cart import cart_items
 from shared.db.tables.orders import OrderStatus, idempotency_keys, order_items, orders
@@ -19,11 +19,30 @@ from shared.domain.checkout import LineRequest
 from shared.domain.orders import OrderSnapshot
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 USER_FOREIGN_KEY = "fk_orders_user_id_users"
 IDEMPOTENCY_PRIMARY_KEY = "pk_idempotency_keys"
 
+# Built once: a statement built per request costs its construction and its cache key each time.
+_LOCK_CART = cart_lines(
+    bindparam("user_id", type_=Uuid()), cart_items.c.book_id, cart_items.c.quantity
+).with_for_update(of=cart_items)
+_REMOVE_LINES = delete(cart_items).where(
+    cart_items.c.user_id == bindparam("user_id"),
+    books.c.id == cart_items.c.book_id,
+    or_(
+        cart_items.c.book_id == any_(bindparam("ordered", type_=ARRAY(Uuid()))),
+        books.c.deleted_at.is_not(None),
+    ),
+)
+_THE_KEY = (
+    idempotency_keys.c.user_id == bindparam("user_id"),
+    idempotency_keys.c.key == bindparam("key"),
+)
+_FIND_KEY = select(idempotency_keys).where(*_THE_KEY)
+_FORGET_KEY = delete(idempotency_keys).where(*_THE_KEY)
+_REMEMBER_KEY = insert(idempotency_keys)
 _RETURN_STOCK = (
     update(books)
     .where(order_items.c.order_id == bindparam("order_id"), books.c.id == order_items.c.book_id)
@@ -31,48 +50,53 @@ _RETURN_STOCK = (
 )
 
 
-async def lock_cart(session: AsyncSession, *, user_id: uuid.UUID) -> list[LineRequest]:
+async def lock_cart(connection: AsyncConnection, *, user_id: uuid.UUID) -> list[LineRequest]:
     """The user's cart lines of books still in the catalog, oldest first, row-locked: a second
     checkout of the same cart waits here, then finds the lines gone."""
-    statement = cart_lines(user_id, cart_items.c.book_id, cart_items.c.quantity).with_for_update(
-        of=cart_items
-    )
-    connection = await session.connection()
-    rows = (await connection.execute(statement)).all()
+    rows = (await connection.execute(_LOCK_CART, {"user_id": user_id})).all()
     return [LineRequest(book_id=row.book_id, quantity=row.quantity) for row in rows]
 
 
 async def remove_checked_out_lines(
-    session: AsyncSession, *, user_id: uuid.UUID, book_ids: Sequence[uuid.UUID]
+    connection: AsyncConnection, *, user_id: uuid.UUID, book_ids: Sequence[uuid.UUID]
 ) -> None:
     """Removes the lines that were ordered, and those of books no longer in the catalog; a line
     put in the cart while the checkout ran stays for the next one."""
-    statement = delete(cart_items).where(
-        cart_items.c.user_id == user_id,
-        books.c.id == cart_items.c.book_id,
-        or_(
-            cart_items.c.book_id == any_(bindparam("ordered", type_=ARRAY(Uuid()))),
-            books.c.deleted_at.is_not(None),
-        ),
-    )
-    connection = await session.connection()
-    await connection.execute(statement, {"ordered": list(book_ids)})
+    await connection.execute(_REMOVE_LINES, {"user_id": user_id, "ordered": list(book_ids)})
 
 
 async def find_idempotency_key(
-    session: AsyncSession, *, user_id: uuid.UUID, key: str
-) -> IdempotencyKey | None:
-    return await session.get(IdempotencyKey, (user_id, key))
+    connection: AsyncConnection, *, user_id: uuid.UUID, key: str
+) -> RememberedKey | None:
+    row = (await connection.execute(_FIND_KEY, {"user_id": user_id, "key": key})).first()
+    return None if row is None else RememberedKey(**row._mapping)
 
 
-async def forget_idempotency_key(session: AsyncSession, *, record: IdempotencyKey) -> None:
-    await session.delete(record)
-    await session.flush()
+async def forget_idempotency_key(connection: AsyncConnection, *, record: RememberedKey) -> None:
+    await connection.execute(_FORGET_KEY, {"user_id": record.user_id, "key": record.key})
 
 
-async def remember_idempotency_key(session: AsyncSession, *, record: IdempotencyKey) -> None:
-    session.add(record)
-    await session.flush()
+async def remember_idempotency_key(
+    connection: AsyncConnection,
+    *,
+    user_id: uuid.UUID,
+    key: str,
+    fingerprint: str,
+    order_id: uuid.UUID,
+    response_status: int,
+    response_body: dict[str, Any],
+) -> None:
+    await connection.execute(
+        _REMEMBER_KEY,
+        {
+            "user_id": user_id,
+            "key": key,
+            "fingerprint": fingerprint,
+            "order_id": order_id,
+            "response_status": response_status,
+            "response_body": response_body,
+        },
+    )
 
 
 async def delete_idempotency_keys_before(session: AsyncSession, *, cutoff: datetime) -> int:

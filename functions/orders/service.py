@@ -18,10 +18,10 @@ from functions.orders.errors import (
     InvalidTransitionError,
     OrderNotFoundError,
 )
+from functions.orders.idempotency import RememberedKey
 from functions.orders.schemas import OrderPublic
 from shared.auth.principal import Principal
 from shared.db.integrity import constraint_errors
-from shared.db.models import IdempotencyKey
 from shared.db.tables.orders import OrderStatus
 from shared.domain.availability import today
 from shared.domain.checkout import place_order
@@ -32,7 +32,7 @@ from shared.observability.log import logger
 from shared.settings import get_settings
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 CREATED = 201
 _CHECKOUT_CONFLICTS = {
@@ -54,11 +54,12 @@ async def checkout(
 ) -> CheckoutAnswer:
     """An order of the caller's cart, or the replay of the checkout that had this key."""
     user_id = principal.user_id
+    connection = await session.connection()
     # First, so that a concurrent checkout of this cart (a retry, a double click) waits for this
     # one to end, and then sees its outcome: the cart emptied and the key remembered.
-    lines = await repository.lock_cart(session, user_id=user_id)
+    lines = await repository.lock_cart(connection, user_id=user_id)
     if idempotency_key is not None:
-        earlier = await _remembered(session, user_id=user_id, key=idempotency_key)
+        earlier = await _remembered(connection, user_id=user_id, key=idempotency_key)
         if earlier is not None:
             if not idempotency.replays(earlier, lines):
                 raise IdempotencyKeyReusedError()
@@ -72,20 +73,18 @@ async def checkout(
     async def keep_with_the_order(order: OrderSnapshot) -> None:
         # Written before the stock is taken: none of it contends with another checkout.
         await repository.remove_checked_out_lines(
-            session, user_id=user_id, book_ids=[line.book_id for line in lines]
+            connection, user_id=user_id, book_ids=[line.book_id for line in lines]
         )
         body.update(OrderPublic.of(order).model_dump(mode="json"))
         if idempotency_key is not None:
             await repository.remember_idempotency_key(
-                session,
-                record=IdempotencyKey(
-                    user_id=user_id,
-                    key=idempotency_key,
-                    fingerprint=idempotency.fingerprint(lines),
-                    order_id=order.id,
-                    response_status=CREATED,
-                    response_body=body,
-                ),
+                connection,
+                user_id=user_id,
+                key=idempotency_key,
+                fingerprint=idempotency.fingerprint(lines),
+                order_id=order.id,
+                response_status=CREATED,
+                response_body=body,
             )
 
     with constraint_errors(_CHECKOUT_CONFLICTS):
@@ -138,11 +137,11 @@ async def _move(
 
 
 async def _remembered(
-    session: AsyncSession, *, user_id: uuid.UUID, key: str
-) -> IdempotencyKey | None:
-    record = await repository.find_idempotency_key(session, user_id=user_id, key=key)
+    connection: AsyncConnection, *, user_id: uuid.UUID, key: str
+) -> RememberedKey | None:
+    record = await repository.find_idempotency_key(connection, user_id=user_id, key=key)
     if record is not None and idempotency.is_expired(record, datetime.now(UTC)):
         # Past its lifetime the key is new again; the daily purge may not have run yet.
-        await repository.forget_idempotency_key(session, record=record)
+        await repository.forget_idempotency_key(connection, record=record)
         return None
     return record
