@@ -22,19 +22,7 @@ from shared.db.revision import REVISIONS
 from tests.support.accounts import make_account, make_book
 from tests.support.databases import execute, fetch, point_settings_at, run, sql
 from tests.support.lambda_client import LambdaClient
-
-ROW_SECURED_TABLES = (
-    "cart_items",
-    "wishlist_items",
-    "orders",
-    "order_items",
-    "prebooks",
-    "idempotency_keys",
-    "users",
-    "user_identities",
-    "refresh_tokens",
-    "oidc_login_codes",
-)
+from tests.support.row_security import ROW_SECURED_TABLES
 
 
 def as_user(database_url: str, user: str) -> str:

@@ -26,21 +26,10 @@ from shared.db.transaction import transaction
 from tests.support.accounts import Account, make_account, make_book
 from tests.support.databases import run, sql
 from tests.support.lambda_client import LambdaClient
+from tests.support.row_security import ROW_SECURED_TABLES
 
 # The application role with no caller set.
 NO_CALLER = Access(DbRole.APP)
-USER_TABLES = (
-    "cart_items",
-    "wishlist_items",
-    "orders",
-    "order_items",
-    "prebooks",
-    "idempotency_keys",
-    "users",
-    "user_identities",
-    "refresh_tokens",
-    "oidc_login_codes",
-)
 
 
 @pytest.fixture
@@ -220,7 +209,7 @@ def test_a_statement_with_no_caller_sees_no_user_rows(database_url: str) -> None
     fill_cart(database_url, ann, lines=1)
     place_order(database_url, ann)
 
-    for table in USER_TABLES:
+    for table in ROW_SECURED_TABLES:
         granted = sql(
             database_url,
             "SELECT has_table_privilege('bookstore_app', $1, 'SELECT') "
@@ -351,5 +340,5 @@ def test_every_table_with_a_user_column_has_row_level_security_enabled_and_force
         " ORDER BY 1",
     )
 
-    assert {row["relname"] for row in rows} == set(USER_TABLES)
+    assert {row["relname"] for row in rows} == set(ROW_SECURED_TABLES)
     assert all(row["relrowsecurity"] and row["relforcerowsecurity"] for row in rows)
