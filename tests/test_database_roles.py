@@ -194,13 +194,16 @@ def test_each_function_reads_the_secret_its_statements_need_and_migrations_the_o
 @pytest.fixture
 def master_user_database(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An empty database owned by a login that is no superuser but may create roles, as an RDS
-    master user is; the process migrates it as that login."""
+    master user is; the process migrates it as that login. The roles exist already (another
+    test's database made them): the master user holds them as their creator would, with ADMIN
+    OPTION, which PostgreSQL 16 and later require to grant them."""
     name = f"master_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     database = make_url(empty_database_url).database
     run(
         execute(
             empty_database_url,
             f"CREATE ROLE {name} LOGIN CREATEROLE",
+            f"GRANT bookstore_app, bookstore_auth, bookstore_ops TO {name} WITH ADMIN OPTION",
             f'ALTER DATABASE "{database}" OWNER TO {name}',
         )
     )

@@ -132,10 +132,12 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$
 """
-# So the deploying credential may assume each role. A superuser needs no membership.
+# So the deploying credential may assume each role. A superuser needs no membership. On
+# PostgreSQL 16 and later the role's creator holds it with ADMIN OPTION only (it may grant it, not
+# assume it): the grant to itself adds what `SET LOCAL ROLE` needs.
 JOIN_ROLE = """
 DO $$ BEGIN
-    IF NOT pg_has_role(current_user, '{role}', 'MEMBER') THEN
+    IF NOT pg_has_role(current_user, '{role}', 'USAGE') THEN
         GRANT {role} TO CURRENT_USER;
     END IF;
 EXCEPTION WHEN unique_violation THEN NULL;
