@@ -13,10 +13,12 @@ postgresql://postgres@127.0.0.1:5432/postgres), migrates it, and drops it at the
    differ. Carts are refilled outside the timed section.
 2. Contention: 100 users with the same book (10 in stock) in their carts check out at once from
    `--processes` spawned processes, each a warm Lambda-like environment (handler imported, two
-   checkouts served) released together by a barrier. The same pool then races again with stock for
-   all 100 (contention without refusals); baseline: 100 checkouts that all succeed, one after the
-   other, from one such process. Exits non-zero unless each race sold exactly its stock (10
-   orders and 0 left for the first).
+   checkouts served) released together by a barrier. The same pool then races `--rounds` times
+   (5) with stock for all 100 (contention without refusals), each round also 100 buyers of a book
+   each (no contention), the two alternating which goes first; the throughput ratio is the median
+   of the rounds', since one race of half a second swings by a fifth. Baseline for the first: 100
+   checkouts that all succeed, one after the other, from one such process. Exits non-zero unless
+   each race sold exactly its stock (10 orders and 0 left for the first).
 """
 
 from __future__ import annotations
@@ -469,9 +471,29 @@ class Race:
         )
 
 
-def measure_contention(database_url: str, processes: int) -> list[Race]:
+@dataclass(frozen=True)
+class Contention:
+    scarce: Race
+    in_turn: Race
+    # One race each a round, alternating which goes first: one race of half a second swings by a
+    # fifth with the code unchanged, the median of several does not.
+    hot: list[Race]
+    apart: list[Race]
+
+    @property
+    def races(self) -> list[Race]:
+        return [self.scarce, *self.hot, self.in_turn, *self.apart]
+
+    @property
+    def throughput_ratios(self) -> list[float]:
+        """Orders a second racing for one book / for a book each, round by round."""
+        return [a.wall_s / h.wall_s for h, a in zip(self.hot, self.apart, strict=True)]
+
+
+def measure_contention(database_url: str, processes: int, rounds: int) -> Contention:
     """The 10-copy race from `processes` workers; the same pool again with enough stock for all
-    (contention on one row, no refusals); 100 checkouts in turn from one worker (neither)."""
+    (contention on one row, no refusals) and with a book each (no contention), `rounds` times
+    each; 100 checkouts in turn from one worker (neither)."""
     connection = run(asyncpg.connect(database_url))
 
     async def shoppers(stock: int) -> tuple[uuid.UUID, list[Buyer]]:
@@ -507,31 +529,47 @@ def measure_contention(database_url: str, processes: int) -> list[Race]:
 
     try:
         scarce, racers = run(shoppers(COPIES))
-        hot, crowd = run(shoppers(RACERS))
-        shelf, apart = run(shoppers_apart())
+        hot_rounds = [run(shoppers(RACERS)) for _ in range(rounds)]
+        apart_rounds = [run(shoppers_apart()) for _ in range(rounds)]
         plenty, queue = run(shoppers(RACERS))
         # Each worker's warm-up buys a copy of a book of its own: one buyer per worker.
         warm = run(make_buyers(connection, processes + 1))
         warm_book = run(make_book(connection, stock=len(warm), price="15.00"))
         run(fill_carts(connection, [(buyer.id, warm_book, 1) for buyer in warm]))
 
+        hot_timed: list[tuple[float, list[int]]] = []
+        apart_timed: list[tuple[float, list[int]]] = []
         with warm_pool(processes, warm[:processes]) as (pool, barrier):
             scarce_race = race(pool, barrier, racers)
-            hot_race = race(pool, barrier, crowd)
-            apart_race = race(pool, barrier, apart)
+            for number, ((_, crowd), (_, apart)) in enumerate(
+                zip(hot_rounds, apart_rounds, strict=True)
+            ):
+                if number % 2:
+                    apart_timed.append(race(pool, barrier, apart))
+                    hot_timed.append(race(pool, barrier, crowd))
+                else:
+                    hot_timed.append(race(pool, barrier, crowd))
+                    apart_timed.append(race(pool, barrier, apart))
         with warm_pool(1, warm[processes:]) as (pool, barrier):
             in_turn = race(pool, barrier, queue)
         at_once = f"{processes} processes at once"
-        return [
-            run(outcome(f"{at_once}, {COPIES} in stock", scarce, COPIES, scarce_race)),
-            run(outcome(f"{at_once}, {RACERS} in stock (all succeed)", hot, RACERS, hot_race)),
-            run(
+        hot_label = f"{at_once}, {RACERS} in stock (all succeed)"
+        return Contention(
+            scarce=run(outcome(f"{at_once}, {COPIES} in stock", scarce, COPIES, scarce_race)),
+            in_turn=run(
                 outcome(
                     f"1 process in turn, {RACERS} in stock (all succeed)", plenty, RACERS, in_turn
                 )
             ),
-            run(outcome_apart(shelf, apart_race)),
-        ]
+            hot=[
+                run(outcome(hot_label, book, RACERS, timed))
+                for (book, _), timed in zip(hot_rounds, hot_timed, strict=True)
+            ],
+            apart=[
+                run(outcome_apart(shelf, timed))
+                for (shelf, _), timed in zip(apart_rounds, apart_timed, strict=True)
+            ],
+        )
     finally:
         run(connection.close())
 
@@ -539,7 +577,7 @@ def measure_contention(database_url: str, processes: int) -> list[Race]:
 # --- the report ---------------------------------------------------------------------------------
 
 
-def report(runs: int, latency: Latency, races: list[Race], pinned: str) -> bool:
+def report(runs: int, latency: Latency, contention: Contention, pinned: str) -> bool:
     h50, h99 = percentile(latency.handler_ms, 0.5), percentile(latency.handler_ms, 0.99)
     b50, b99 = percentile(latency.baseline_ms, 0.5), percentile(latency.baseline_ms, 0.99)
     print(f"CPUs: {os.cpu_count()}; latency part {pinned}; PostgreSQL and part 2 unpinned")
@@ -562,28 +600,36 @@ def report(runs: int, latency: Latency, races: list[Race], pinned: str) -> bool:
     print()
     print(f"Contention: {RACERS} checkouts of 1 copy of one book, from warm processes")
     print(f"{'':<58} {'wall':>9}  {'201':>4} {'409':>4} {'orders':>6} {'stock':>5}")
-    for result in races:
+    for result in contention.races:
         refused = result.statuses.count(409)
         print(
             f"{result.label:<58} {result.wall_s * 1000:6.0f} ms  "
             f"{result.statuses.count(201):>4} {refused:>4} {result.orders:>6} "
             f"{result.stock_left:>5}  {'OK' if result.ok else 'WRONG'}"
         )
-    scarce, hot, in_turn, apart = races
+    scarce, in_turn = contention.scarce, contention.in_turn
+    hot_s = statistics.median(result.wall_s for result in contention.hot)
+    apart_s = statistics.median(result.wall_s for result in contention.apart)
+    ratios = contention.throughput_ratios
     print(f"{'ratio 10-copy race / in turn':<58} {scarce.wall_s / in_turn.wall_s:9.2f}")
-    print(f"{'ratio all-succeed race / in turn':<58} {hot.wall_s / in_turn.wall_s:9.2f}")
+    print(f"{'ratio all-succeed race (median) / in turn':<58} {hot_s / in_turn.wall_s:9.2f}")
     print(
-        f"{'throughput, one book / a book each':<58} {apart.wall_s / hot.wall_s:9.2f}"
-        f"  ({RACERS / hot.wall_s:.0f} against {RACERS / apart.wall_s:.0f} orders/s)"
+        f"{'throughput, one book / a book each, median of rounds':<58} "
+        f"{statistics.median(ratios):9.2f}  (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
+    )
+    print(
+        f"{'orders/s, one book / a book each (median races)':<58} "
+        f"{RACERS / hot_s:6.0f} / {RACERS / apart_s:.0f}"
     )
     print(
         f"{'round trips sent under the books lock (COMMIT included)':<58} {latency.under_lock:9d}"
     )
-    return all(result.ok for result in races)
+    return all(result.ok for result in contention.races)
 
 
-def figures(latency: Latency, races: list[Race]) -> list[Figure]:
-    _, hot, _, apart = races
+def figures(latency: Latency, contention: Contention) -> list[Figure]:
+    hot_s = statistics.median(result.wall_s for result in contention.hot)
+    apart_s = statistics.median(result.wall_s for result in contention.apart)
     return [
         Figure(
             "POST /orders through the handler, p50",
@@ -602,9 +648,9 @@ def figures(latency: Latency, races: list[Race]) -> list[Figure]:
             1.0,
         ),
         Figure(
-            f"{RACERS} checkouts racing for one book, wall",
-            hot.wall_s * 1000,
-            apart.wall_s * 1000,
+            f"{RACERS} checkouts racing for one book, wall (median of rounds)",
+            hot_s * 1000,
+            apart_s * 1000,
             "for a book each",
             "ms",
             round(1 / 0.9, 2),
@@ -631,6 +677,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="races for one book and for a book each, each"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--json", help="also write the figures to this file (bookstore bench)")
     arguments = parser.parse_args()
@@ -642,9 +691,9 @@ def main() -> int:
     with scratch_database("orders_bench", keep=arguments.keep) as url:
         with one_core() as pinned:
             latency = measure_latency(url, arguments.runs)
-        races = measure_contention(url, arguments.processes)
-        ok = report(arguments.runs, latency, races, pinned)
-        write_figures(arguments.json, figures(latency, races))
+        contention = measure_contention(url, arguments.processes, arguments.rounds)
+        ok = report(arguments.runs, latency, contention, pinned)
+        write_figures(arguments.json, figures(latency, contention))
         return 0 if ok else 1
 
 
