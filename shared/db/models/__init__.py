@@ -3,7 +3,7 @@
 from shared.db.models.base import Base
 from shared.db.models.book import Book
 from shared.db.models.cart import CartItem
-from shared.db.models.order import IdempotencyKey, Order, OrderItem
+from shared.db.models.order import Order, OrderItem
 from shared.db.models.outbox import OutboxEvent
 from shared.db.models.prebook import Prebook
 from shared.db.models.search_word import SearchWord
@@ -17,7 +17,6 @@ __all__ = [
     "Base",
     "Book",
     "CartItem",
-    "IdempotencyKey",
     "Order",
     "OrderItem",
     "OutboxEvent",
