@@ -95,6 +95,7 @@ def test_checkouts_write_stock_between_the_backfill_s_batches_and_never_wait_a_s
     catalog_before_the_backfill: str,
 ) -> None:
     url = catalog_before_the_backfill
+    # A stock write that waits a second for a lock fails its writer, and the block with it.
     with writing(url, update_stock, update_stock) as writers:
         started = time.monotonic()
         result = runner.run("upgrade", REVISION)
@@ -105,10 +106,6 @@ def test_checkouts_write_stock_between_the_backfill_s_batches_and_never_wait_a_s
     # Stock writes committed while the backfill was part way, between many of its 60 batches: in
     # the migration's one transaction, they would all have waited for its end.
     assert len(watermarks_seen(writes)) >= 10, backfill_seconds
-    slowest = max(write.seconds for write in writes)
-    assert slowest < 1.0, (
-        f"a stock update waited {slowest:.2f} s (backfill: {backfill_seconds:.2f} s)"
-    )
     assert index_differences(url) == NO_DIFFERENCE
 
 

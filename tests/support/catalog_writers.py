@@ -149,8 +149,15 @@ def _isbn(catalog: Catalog) -> str:
 
 
 async def update_stock(connection: asyncpg.Connection, catalog: Catalog) -> None:
-    """A checkout's write: a book's stock, which the search triggers do not watch."""
-    await connection.execute("UPDATE books SET stock = stock + 1 WHERE id = $1", catalog.any_book())
+    """A checkout's write: a book's stock, which the search triggers do not watch. It waits at
+    most a second for a lock, as the server counts it (the thread's own time, shared with the
+    migration running in the test's thread, is not a measure of that): past it, the write fails
+    with `LockNotAvailableError`, and so does its writer."""
+    async with connection.transaction():
+        await connection.execute("SET LOCAL lock_timeout = '1s'")
+        await connection.execute(
+            "UPDATE books SET stock = stock + 1 WHERE id = $1", catalog.any_book()
+        )
 
 
 async def edit_catalog(connection: asyncpg.Connection, catalog: Catalog) -> None:
