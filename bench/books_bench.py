@@ -41,8 +41,8 @@ from functions.books.catalog_query import sort_order
 from functions.books.router import CatalogQuery
 from functions.books.search import SearchTerms, query_words
 from shared.db.access import CATALOG
+from shared.db.compiled import reading
 from shared.db.ids import new_id
-from shared.db.reads import reading
 from shared.domain.availability import today
 
 COLUMNS = (

@@ -35,7 +35,7 @@ from bookstore.bench_figures import Figure, write_figures
 from bookstore.events import http_api_event
 from bookstore.lambda_context import LocalLambdaContext
 from shared.auth.tokens import create_access_token
-from shared.db import reads, transaction
+from shared.db import compiled, transaction
 from shared.db.access import Access
 from shared.db.engine import get_engine
 
@@ -92,7 +92,7 @@ async def load(database_url: str) -> tuple[uuid.UUID, list[uuid.UUID]]:
 def without_caller() -> Iterator[None]:
     """The code before row-level security: no role, no caller, no transaction around a read."""
 
-    async def nothing(self: reads.Reader, *args: Any) -> None:
+    async def nothing(self: compiled.Reader, *args: Any) -> None:
         return None
 
     @contextlib.asynccontextmanager
@@ -107,8 +107,8 @@ def without_caller() -> Iterator[None]:
             await session.commit()
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(reads.Reader, "begin", nothing)
-        patch.setattr(reads.Reader, "end", nothing)
+        patch.setattr(compiled.Reader, "begin", nothing)
+        patch.setattr(compiled.Reader, "end", nothing)
         patch.setattr(transaction, "transaction", unassumed)
         yield
 

@@ -41,7 +41,7 @@ from functions.books.catalog_query import sort_order
 from functions.books.router import CatalogQuery
 from functions.books.schemas import BookPublic
 from shared.db.access import CATALOG
-from shared.db.reads import reading
+from shared.db.compiled import reading
 from shared.domain.availability import today
 from shared.http.app import create_app
 from shared.http.pagination import Page, page_of_rows

@@ -40,7 +40,7 @@ HTTP_FUNCTIONS = {
 X_RAY_SDK = {"aws_xray_sdk", "wrapt"}
 # No handler imports these at cold start, yet the layer must have them: a declared dependency of
 # anyio that it imports only for a non-ASCII host name; greenlet, SQLAlchemy's bridge to asyncio,
-# on the first database read (shared.db.reads); Powertools (and jmespath, which it imports
+# on the first database read (shared.db.compiled); Powertools (and jmespath, which it imports
 # directly), by the secret reads and the optional Tracer.
 # PyJWT and cryptography load with the first request that carries a token (shared.auth.tokens).
 IMPORTED_ON_DEMAND = {

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from bookstore.template import functions, http_routes, load_template
 from functions.health.app import handler
-from shared.db import reads
+from shared.db import compiled
 from shared.db.engine import checkout_awaits_nothing, connect_args, get_engine
 from shared.settings import DEFAULT_SECRET_KEY, Settings
 from tests.support.databases import bookstore_sessions, drop_bookstore_sessions, point_settings_at
@@ -52,7 +52,7 @@ def test_a_warm_read_takes_its_pooled_connection_without_the_greenlet_bridge(
     async def no_bridge(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a warm checkout went through the greenlet bridge")
 
-    monkeypatch.setattr(reads, "greenlet_spawn", no_bridge)
+    monkeypatch.setattr(compiled, "greenlet_spawn", no_bridge)
     assert client.get("/health/db").status_code == 200
 
 

@@ -1,7 +1,7 @@
 """No HTTP function imports SQLAlchemy's ORM to start, nor to serve its first read.
 
 The ORM and its asyncio extension cost about a tenth of a bare FastAPI cold start. Reads run
-sessionless on Core (`shared.db.reads`); the ORM comes in with the first request that opens a
+sessionless on Core (`shared.db.compiled`); the ORM comes in with the first request that opens a
 session (`shared.db.request_session`), or with a module named by `shared.runtime.lazy`. Each function runs in a
 fresh interpreter: its handler is imported, then answers the read its cold-start benchmark sends
 (bench/cold_start.py) for a customer, against this test's migrated database. A deterministic

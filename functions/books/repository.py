@@ -1,4 +1,4 @@
-"""Queries of the catalog: reads compiled once and run sessionless (`shared.db.reads`), writes in
+"""Queries of the catalog: reads compiled once and run sessionless (`shared.db.compiled`), writes in
 the request's session, which owns the transaction (this module never commits)."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from functions.books.catalog_query import (
     sort_order,
 )
 from functions.books.search import SearchTerms, query_words, word_groups
-from shared.db.reads import CompiledRead, Reader
+from shared.db.compiled import CompiledStatement, Reader
 from shared.db.tables.books import books
 from shared.domain.availability import TODAY, available
 
@@ -48,7 +48,7 @@ ISBN_UNIQUE_INDEX = "uq_books_isbn_live"
 # the index serves both; within twice the budget by Levenshtein's distance, since a swap counts
 # two there: spelling.typo_distance decides); for the word being typed, the most used words it
 # begins. Each with how many live books hold it, and its English lexeme (none for a stop word).
-VOCABULARY = CompiledRead(
+VOCABULARY = CompiledStatement(
     text(
         "SELECT v.query_word, v.word, v.kind, v.books, "
         "(tsvector_to_array(to_tsvector('english', v.word)))[1] AS lexeme FROM ("
@@ -156,7 +156,7 @@ def page_read(
     after: Mapping[str, Any] | None,
     limit: int,
     today: date,
-) -> tuple[CompiledRead[Select[Any]], dict[str, Any]]:
+) -> tuple[CompiledStatement[Select[Any]], dict[str, Any]]:
     """The statement `list_books` runs and the values it binds (public for the benchmark, which
     replays them)."""
     read = _page_read(list_shape(filters, order, after=after is not None))
@@ -165,7 +165,7 @@ def page_read(
 
 
 @lru_cache(maxsize=512)
-def _page_read(shape: ListShape) -> CompiledRead[Select[Any]]:
+def _page_read(shape: ListShape) -> CompiledStatement[Select[Any]]:
     # One statement per shape, its values bound per request: building a select and its cache key
     # cost more than the query itself.
     order = sort_order(shape.sort, shape.searching)
@@ -175,17 +175,17 @@ def _page_read(shape: ListShape) -> CompiledRead[Select[Any]]:
         # conditions (after the first, the live one) apply to each book read.
         filters = conditions(replace(shape, searching=None))[1:]
         ranked = ranked_search.ranked_page(columns, filters, after=shape.after)
-        return CompiledRead(ranked, precompile=False)
+        return CompiledStatement(ranked, precompile=False)
     if order.name == "relevance":
         columns.append(order.key.label("score"))
     statement = select(*columns).where(*conditions(shape))
     if shape.after:
         statement = statement.where(order.after())
     statement = statement.order_by(*order.order_by()).limit(bindparam("limit", type_=Integer()))
-    return CompiledRead(statement, precompile=False)
+    return CompiledStatement(statement, precompile=False)
 
 
-_BOOK_BY_ID = CompiledRead(
+_BOOK_BY_ID = CompiledStatement(
     select(*book_columns(TODAY)).where(
         books.c.id == bindparam("book_id"), books.c.deleted_at.is_(None)
     )

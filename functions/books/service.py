@@ -12,8 +12,8 @@ from functions.books.catalog_query import CatalogFilters, SortName, sort_order
 from functions.books.errors import BookIsbnExistsError
 from functions.books.schemas import BookCreate, BookPublic, BookUpdate
 from shared.db.access import CATALOG
+from shared.db.compiled import reading
 from shared.db.integrity import constraint_errors
-from shared.db.reads import reading
 from shared.domain.availability import today
 from shared.domain.errors import BookNotFoundError
 from shared.http.row_pages import RowPages

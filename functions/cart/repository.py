@@ -1,5 +1,5 @@
 """Queries of the Cart function: the cart read compiled once and run sessionless
-(`shared.db.reads`), writes in the request's session, which owns the transaction (never commits)."""
+(`shared.db.compiled`), writes in the request's session, which owns the transaction (never commits)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, delete, func
 from sqlalchemy.dialects.postgresql import insert
 
-from shared.db.reads import CompiledRead, Reader
+from shared.db.compiled import CompiledStatement, Reader
 from shared.db.tables.books import books
 from shared.db.tables.cart import cart_items
 from shared.domain.cart import cart_lines
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 USER_FOREIGN_KEY = "fk_cart_items_user_id_users"
 
 # The user's lines with each book's current title and price.
-CART_LINES = CompiledRead(
+CART_LINES = CompiledStatement(
     cart_lines(
         bindparam("user_id"),
         cart_items.c.book_id,

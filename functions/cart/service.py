@@ -15,8 +15,8 @@ from functions.cart.errors import (
 )
 from functions.cart.schemas import CartItemPublic, CartPublic
 from shared.db.access import as_caller
+from shared.db.compiled import Reader, reading, session_reader
 from shared.db.integrity import constraint_errors
-from shared.db.reads import Reader, reading, session_reader
 from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
 from shared.domain.money import CENTS

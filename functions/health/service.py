@@ -9,15 +9,15 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 
 from shared.db.access import CATALOG
+from shared.db.compiled import CompiledStatement, Reader, reading
 from shared.db.faults import unavailable_reason
-from shared.db.reads import CompiledRead, Reader, reading
 from shared.db.revision import REVISIONS, SCHEMA_HEAD
 from shared.errors import ServiceUnavailableError
 from shared.observability.log import logger
 
-ROUND_TRIP = CompiledRead(text("SELECT 1"))
-MIGRATED = CompiledRead(text("SELECT to_regclass('alembic_version') IS NOT NULL AS migrated"))
-CURRENT_REVISIONS = CompiledRead(text("SELECT version_num FROM alembic_version"))
+ROUND_TRIP = CompiledStatement(text("SELECT 1"))
+MIGRATED = CompiledStatement(text("SELECT to_regclass('alembic_version') IS NOT NULL AS migrated"))
+CURRENT_REVISIONS = CompiledStatement(text("SELECT version_num FROM alembic_version"))
 
 
 class DatabaseUnreachable(Exception):

@@ -18,7 +18,7 @@ from functions.orders.errors import OrderNotFoundError
 from functions.orders.schemas import OrderPublic
 from shared.auth.principal import Principal
 from shared.db.access import as_caller_or_admin
-from shared.db.reads import CompiledRead, reading, session_reader
+from shared.db.compiled import CompiledStatement, reading, session_reader
 from shared.db.tables.orders import order_items, orders
 from shared.domain.orders import OrderLine, OrderSnapshot
 from shared.http.pagination import Page, PageParams, id_cursor, split_page
@@ -109,7 +109,7 @@ def snapshots(rows: Sequence[Mapping[str, Any]]) -> list[OrderSnapshot]:
     ]
 
 
-def _with_lines(selected: Select[Any]) -> CompiledRead[Select[Any]]:
+def _with_lines(selected: Select[Any]) -> CompiledStatement[Select[Any]]:
     """The selected orders, in id order newest first, each on one row per line (line order)."""
     chosen = selected.subquery("chosen")
     statement = (
@@ -124,10 +124,10 @@ def _with_lines(selected: Select[Any]) -> CompiledRead[Select[Any]]:
         .select_from(chosen.outerjoin(order_items, order_items.c.order_id == chosen.c.id))
         .order_by(chosen.c.id.desc(), order_items.c.line_number)
     )
-    return CompiledRead(statement)
+    return CompiledStatement(statement)
 
 
-def _page(*, one_owner: bool, after: bool) -> CompiledRead[Select[Any]]:
+def _page(*, one_owner: bool, after: bool) -> CompiledStatement[Select[Any]]:
     selected = (
         select(*_ORDER_COLUMNS)
         .order_by(orders.c.id.desc())

@@ -11,6 +11,7 @@ from sqlalchemy import Uuid, any_, bindparam, delete, func, insert, or_, select,
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from functions.orders.idempotency import RememberedKey
+from shared.db.compiled import CompiledStatement, Reader, Writer, json_text
 from shared.db.tables.books import books
 from shared.db.tables.cart import cart_items
 from shared.db.tables.orders import OrderStatus, idempotency_keys, order_items, orders
@@ -19,30 +20,49 @@ from shared.domain.checkout import LineRequest
 from shared.domain.orders import OrderSnapshot
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 USER_FOREIGN_KEY = "fk_orders_user_id_users"
 IDEMPOTENCY_PRIMARY_KEY = "pk_idempotency_keys"
 
-# Built once: a statement built per request costs its construction and its cache key each time.
-_LOCK_CART = cart_lines(
-    bindparam("user_id", type_=Uuid()), cart_items.c.book_id, cart_items.c.quantity
-).with_for_update(of=cart_items)
-_REMOVE_LINES = delete(cart_items).where(
-    cart_items.c.user_id == bindparam("user_id"),
-    books.c.id == cart_items.c.book_id,
-    or_(
-        cart_items.c.book_id == any_(bindparam("ordered", type_=ARRAY(Uuid()))),
-        books.c.deleted_at.is_not(None),
-    ),
+# The checkout's statements run on the session's driver connection (`shared.db.compiled.Writer`),
+# as the shared checkout's do (`shared.domain.checkout`).
+_LOCK_CART = CompiledStatement(
+    cart_lines(
+        bindparam("user_id", type_=Uuid()), cart_items.c.book_id, cart_items.c.quantity
+    ).with_for_update(of=cart_items)
+)
+_REMOVE_LINES = CompiledStatement(
+    delete(cart_items).where(
+        cart_items.c.user_id == bindparam("user_id"),
+        books.c.id == cart_items.c.book_id,
+        or_(
+            cart_items.c.book_id == any_(bindparam("ordered", type_=ARRAY(Uuid()))),
+            books.c.deleted_at.is_not(None),
+        ),
+    )
 )
 _THE_KEY = (
     idempotency_keys.c.user_id == bindparam("user_id"),
     idempotency_keys.c.key == bindparam("key"),
 )
-_FIND_KEY = select(idempotency_keys).where(*_THE_KEY)
-_FORGET_KEY = delete(idempotency_keys).where(*_THE_KEY)
-_REMEMBER_KEY = insert(idempotency_keys)
+_FIND_KEY = CompiledStatement(select(idempotency_keys).where(*_THE_KEY))
+_FORGET_KEY = CompiledStatement(delete(idempotency_keys).where(*_THE_KEY))
+_REMEMBER_KEY = CompiledStatement(
+    insert(idempotency_keys).values(
+        {
+            name: bindparam(name)
+            for name in (
+                "user_id",
+                "key",
+                "fingerprint",
+                "order_id",
+                "response_status",
+                "response_body",
+            )
+        }
+    )
+)
 _RETURN_STOCK = (
     update(books)
     .where(order_items.c.order_id == bindparam("order_id"), books.c.id == order_items.c.book_id)
@@ -50,34 +70,34 @@ _RETURN_STOCK = (
 )
 
 
-async def lock_cart(connection: AsyncConnection, *, user_id: uuid.UUID) -> list[LineRequest]:
+async def lock_cart(reader: Reader, *, user_id: uuid.UUID) -> list[LineRequest]:
     """The user's cart lines of books still in the catalog, oldest first, row-locked: a second
     checkout of the same cart waits here, then finds the lines gone."""
-    rows = (await connection.execute(_LOCK_CART, {"user_id": user_id})).all()
-    return [LineRequest(book_id=row.book_id, quantity=row.quantity) for row in rows]
+    rows = await reader.fetch(_LOCK_CART, user_id=user_id)
+    return [LineRequest(book_id=row["book_id"], quantity=row["quantity"]) for row in rows]
 
 
 async def remove_checked_out_lines(
-    connection: AsyncConnection, *, user_id: uuid.UUID, book_ids: Sequence[uuid.UUID]
+    writer: Writer, *, user_id: uuid.UUID, book_ids: Sequence[uuid.UUID]
 ) -> None:
     """Removes the lines that were ordered, and those of books no longer in the catalog; a line
     put in the cart while the checkout ran stays for the next one."""
-    await connection.execute(_REMOVE_LINES, {"user_id": user_id, "ordered": list(book_ids)})
+    await writer.execute(_REMOVE_LINES, user_id=user_id, ordered=list(book_ids))
 
 
 async def find_idempotency_key(
-    connection: AsyncConnection, *, user_id: uuid.UUID, key: str
+    reader: Reader, *, user_id: uuid.UUID, key: str
 ) -> RememberedKey | None:
-    row = (await connection.execute(_FIND_KEY, {"user_id": user_id, "key": key})).first()
-    return None if row is None else RememberedKey(**row._mapping)
+    row = await reader.fetchrow(_FIND_KEY, user_id=user_id, key=key)
+    return None if row is None else RememberedKey(**row)
 
 
-async def forget_idempotency_key(connection: AsyncConnection, *, record: RememberedKey) -> None:
-    await connection.execute(_FORGET_KEY, {"user_id": record.user_id, "key": record.key})
+async def forget_idempotency_key(writer: Writer, *, record: RememberedKey) -> None:
+    await writer.execute(_FORGET_KEY, user_id=record.user_id, key=record.key)
 
 
 async def remember_idempotency_key(
-    connection: AsyncConnection,
+    writer: Writer,
     *,
     user_id: uuid.UUID,
     key: str,
@@ -86,16 +106,14 @@ async def remember_idempotency_key(
     response_status: int,
     response_body: dict[str, Any],
 ) -> None:
-    await connection.execute(
+    await writer.execute(
         _REMEMBER_KEY,
-        {
-            "user_id": user_id,
-            "key": key,
-            "fingerprint": fingerprint,
-            "order_id": order_id,
-            "response_status": response_status,
-            "response_body": response_body,
-        },
+        user_id=user_id,
+        key=key,
+        fingerprint=fingerprint,
+        order_id=order_id,
+        response_status=response_status,
+        response_body=json_text(response_body),
     )
 
 

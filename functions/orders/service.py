@@ -1,6 +1,8 @@
 """The orders' write rules: checkout from the cart (idempotent), and status changes.
 
-On the ORM session; the router imports this module on the first write (`shared.runtime.lazy`).
+In the request's session (its transaction); the checkout's statements go on the session's driver
+connection (`shared.db.compiled.Writer`). The router imports this module on the first write
+(`shared.runtime.lazy`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from functions.orders.errors import (
 from functions.orders.idempotency import RememberedKey
 from functions.orders.schemas import OrderPublic
 from shared.auth.principal import Principal
+from shared.db.compiled import Writer, session_writer
 from shared.db.integrity import constraint_errors
 from shared.db.tables.orders import OrderStatus
 from shared.domain.availability import today
@@ -32,7 +35,7 @@ from shared.observability.log import logger
 from shared.settings import get_settings
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 CREATED = 201
 _CHECKOUT_CONFLICTS = {
@@ -54,12 +57,12 @@ async def checkout(
 ) -> CheckoutAnswer:
     """An order of the caller's cart, or the replay of the checkout that had this key."""
     user_id = principal.user_id
-    connection = await session.connection()
+    writer = await session_writer(session)
     # First, so that a concurrent checkout of this cart (a retry, a double click) waits for this
     # one to end, and then sees its outcome: the cart emptied and the key remembered.
-    lines = await repository.lock_cart(connection, user_id=user_id)
+    lines = await repository.lock_cart(writer, user_id=user_id)
     if idempotency_key is not None:
-        earlier = await _remembered(connection, user_id=user_id, key=idempotency_key)
+        earlier = await _remembered(writer, user_id=user_id, key=idempotency_key)
         if earlier is not None:
             if not idempotency.replays(earlier, lines):
                 raise IdempotencyKeyReusedError()
@@ -73,12 +76,12 @@ async def checkout(
     async def keep_with_the_order(order: OrderSnapshot) -> None:
         # Written before the stock is taken: none of it contends with another checkout.
         await repository.remove_checked_out_lines(
-            connection, user_id=user_id, book_ids=[line.book_id for line in lines]
+            writer, user_id=user_id, book_ids=[line.book_id for line in lines]
         )
         body.update(OrderPublic.of(order).model_dump(mode="json"))
         if idempotency_key is not None:
             await repository.remember_idempotency_key(
-                connection,
+                writer,
                 user_id=user_id,
                 key=idempotency_key,
                 fingerprint=idempotency.fingerprint(lines),
@@ -136,12 +139,10 @@ async def _move(
     return OrderPublic.of(order)
 
 
-async def _remembered(
-    connection: AsyncConnection, *, user_id: uuid.UUID, key: str
-) -> RememberedKey | None:
-    record = await repository.find_idempotency_key(connection, user_id=user_id, key=key)
+async def _remembered(writer: Writer, *, user_id: uuid.UUID, key: str) -> RememberedKey | None:
+    record = await repository.find_idempotency_key(writer, user_id=user_id, key=key)
     if record is not None and idempotency.is_expired(record, datetime.now(UTC)):
         # Past its lifetime the key is new again; the daily purge may not have run yet.
-        await repository.forget_idempotency_key(connection, record=record)
+        await repository.forget_idempotency_key(writer, record=record)
         return None
     return record

@@ -1,5 +1,5 @@
 """Queries of the Prebooks function, in SQLAlchemy Core. Those run in a session never commit: the
-caller's transaction owner does. The list is a `CompiledRead`, run without a session."""
+caller's transaction owner does. The list is a `CompiledStatement`, run without a session."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from shared.db.reads import CompiledRead, Reader
+from shared.db.compiled import CompiledStatement, Reader
 from shared.db.tables.books import books
 from shared.db.tables.prebooks import PENDING, PrebookStatus, prebooks
 from shared.domain.availability import released
@@ -63,8 +63,8 @@ _USERS_PREBOOKS = (
     .order_by(prebooks.c.id.desc())
     .limit(bindparam("limit", type_=Integer()))
 )
-_FIRST_PAGE = CompiledRead(_USERS_PREBOOKS)
-_PAGE_AFTER = CompiledRead(_USERS_PREBOOKS.where(prebooks.c.id < bindparam("after")))
+_FIRST_PAGE = CompiledStatement(_USERS_PREBOOKS)
+_PAGE_AFTER = CompiledStatement(_USERS_PREBOOKS.where(prebooks.c.id < bindparam("after")))
 
 
 async def add_prebook(
@@ -80,7 +80,7 @@ async def add_prebook(
     return prebook_id
 
 
-_PREBOOK_BY_ID = CompiledRead(_PUBLIC_PREBOOKS.where(prebooks.c.id == bindparam("prebook_id")))
+_PREBOOK_BY_ID = CompiledStatement(_PUBLIC_PREBOOKS.where(prebooks.c.id == bindparam("prebook_id")))
 
 
 async def get_prebook(reader: Reader, *, prebook_id: uuid.UUID) -> Mapping[str, Any] | None:

@@ -15,8 +15,8 @@ from functions.prebooks.errors import (
 )
 from functions.prebooks.schemas import PrebookPublic
 from shared.db.access import as_caller
+from shared.db.compiled import reading, session_reader
 from shared.db.integrity import constraint_errors
-from shared.db.reads import reading, session_reader
 from shared.domain.availability import shelf_state, today
 from shared.domain.errors import AccountUnavailableError
 from shared.http.pagination import Page, PageParams, id_cursor_of, page_of_rows

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from functions.users.schemas import AccountPublic, UserPublic
 from shared.auth.principal import Principal
 from shared.db.access import OPERATIONS, as_caller
-from shared.db.reads import CompiledRead, reading
+from shared.db.compiled import CompiledStatement, reading
 from shared.db.tables.identities import user_identities
 from shared.db.tables.users import users
 from shared.domain.errors import AccountUnavailableError
@@ -28,7 +28,7 @@ _PROVIDERS = (
     .where(user_identities.c.user_id == users.c.id)
     .scalar_subquery()
 )
-_ACTIVE_ACCOUNT = CompiledRead(
+_ACTIVE_ACCOUNT = CompiledStatement(
     select(
         *_PUBLIC_COLUMNS,
         users.c.has_password,
@@ -37,10 +37,10 @@ _ACTIVE_ACCOUNT = CompiledRead(
 )
 
 # In id order, which is time order: a page never shifts when users register meanwhile.
-_FIRST_PAGE = CompiledRead(
+_FIRST_PAGE = CompiledStatement(
     select(*_PUBLIC_COLUMNS).order_by(users.c.id).limit(bindparam("limit", type_=Integer()))
 )
-_PAGE_AFTER = CompiledRead(
+_PAGE_AFTER = CompiledStatement(
     select(*_PUBLIC_COLUMNS)
     .where(users.c.id > bindparam("after"))
     .order_by(users.c.id)

@@ -1,5 +1,5 @@
 """Queries of the Wishlist function: its reads compiled once and run sessionless
-(`shared.db.reads`), writes in the request's session, which owns the transaction (never commits)."""
+(`shared.db.compiled`), writes in the request's session, which owns the transaction (never commits)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import Integer, SQLColumnExpression, bindparam, delete, literal,
 from sqlalchemy.dialects.postgresql import insert
 
 from functions.wishlist.cursors import Position
-from shared.db.reads import CompiledRead, Reader
+from shared.db.compiled import CompiledStatement, Reader
 from shared.db.tables.books import books
 from shared.db.tables.wishlist import wishlist_items
 from shared.domain.availability import TODAY, available
@@ -44,7 +44,7 @@ def _entries() -> Any:
     )
 
 
-def _page(*, continued: bool) -> CompiledRead[Any]:
+def _page(*, continued: bool) -> CompiledStatement[Any]:
     """Newest first, `limit` entries; a continued page starts strictly after the cursor's entry."""
     statement = _entries().order_by(
         wishlist_items.c.added_at.desc(), wishlist_items.c.book_id.desc()
@@ -57,12 +57,12 @@ def _page(*, continued: bool) -> CompiledRead[Any]:
                 bindparam("after_book_id", type_=wishlist_items.c.book_id.type),
             )
         )
-    return CompiledRead(statement.limit(bindparam("limit", type_=Integer())))
+    return CompiledStatement(statement.limit(bindparam("limit", type_=Integer())))
 
 
 FIRST_PAGE = _page(continued=False)
 NEXT_PAGE = _page(continued=True)
-ENTRY = CompiledRead(_entries().where(wishlist_items.c.book_id == bindparam("book_id")))
+ENTRY = CompiledStatement(_entries().where(wishlist_items.c.book_id == bindparam("book_id")))
 
 
 async def list_entries(

@@ -12,8 +12,8 @@ from functions.wishlist.cursors import cursor_of, position_of
 from functions.wishlist.errors import WishlistItemNotFoundError
 from functions.wishlist.schemas import WishlistEntryPublic
 from shared.db.access import as_caller
+from shared.db.compiled import reading, session_reader
 from shared.db.integrity import constraint_errors
-from shared.db.reads import reading, session_reader
 from shared.domain.availability import today
 from shared.domain.errors import AccountUnavailableError, BookNotFoundError
 from shared.http.pagination import Page, PageParams, page_of_rows

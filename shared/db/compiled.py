@@ -1,18 +1,28 @@
-"""Hot reads without an ORM session: statements compiled once, run on the pool's driver connection.
+"""Statements compiled once, run on the pool's driver connection: the hot paths' way.
 
 A read that maps one statement's row straight to a response gains nothing from a session, an
 identity map or a statement rebuilt per request, and pays for each on every call (bench/warm_path.py
-measures it, bench/RESULTS.md has the figures). A `CompiledRead` is written once with
+measures it, bench/RESULTS.md has the figures). A `CompiledStatement` is written once with
 SQLAlchemy Core (so it shares the tables' columns, `shared.db.tables`, and the domain's
-expressions) and compiled once to PostgreSQL's SQL; `reading()` lends the pooled connection, in a
-read-only transaction that acts for someone (`shared.db.access`), with the same checkout checks
-and the same failure rules as the engine: a database that cannot serve is
-`DatabaseUnavailableError`.
+expressions) and compiled once to PostgreSQL's SQL.
+
+- `reading(access)` lends the pooled connection, in a read-only transaction that acts for someone
+  (`shared.db.access`), with the same checkout checks and the same failure rules as the engine: a
+  database that cannot serve is `DatabaseUnavailableError`.
+- `session_reader(session)` reads, and `session_writer(session)` also writes, on a session's own
+  connection inside its transaction, which the session's owner still begins and ends. The
+  checkout writes this way: SQLAlchemy's execution path costs about 0.1 ms a statement, which ten
+  statements a checkout make felt (bench/RESULTS.md, issue 28).
+
+The driver gets values as it binds them: no column type's processing runs. A JSON or JSONB
+parameter is JSON text (`json_text`); a JSON or JSONB column reads as Python values (the codecs
+SQLAlchemy's dialect gives each connection).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +45,8 @@ from shared.runtime.warmup import caller_name, defer
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+_WRITER = "bookstore.session_writer"
+
 # The driver errors after which the connection itself cannot be trusted again.
 _BROKEN_CONNECTION = (
     OSError,
@@ -47,7 +59,7 @@ _BROKEN_CONNECTION = (
 type _Compiled = tuple[str, tuple[str, ...], dict[str, Any], frozenset[str]]
 
 
-class CompiledRead[Statement: ClauseElement]:
+class CompiledStatement[Statement: ClauseElement]:
     """A Core select (or text) compiled once (on first use, by the engine's dialect). Its
     `bindparam`s are passed by name per call; the values the statement was written with are kept.
     A `bindparam` written without a value must be passed (KeyError otherwise): left out, it would
@@ -82,16 +94,24 @@ class CompiledRead[Statement: ClauseElement]:
         return sql, [params.get(name, written.get(name)) for name in names]
 
 
+def json_text(value: Any) -> str:
+    """A value for a JSON or JSONB parameter, as the connection's codec takes it (and as
+    SQLAlchemy's JSON type would have written it)."""
+    return json.dumps(value)
+
+
 class Reader:
     def __init__(self, driver: asyncpg.Connection) -> None:
         self._driver = driver
         self.broken = False
 
-    async def fetchrow(self, read: CompiledRead[Any], **params: Any) -> Mapping[str, Any] | None:
+    async def fetchrow(
+        self, read: CompiledStatement[Any], **params: Any
+    ) -> Mapping[str, Any] | None:
         row: Mapping[str, Any] | None = await self._run(self._driver.fetchrow, read, params)
         return row
 
-    async def fetch(self, read: CompiledRead[Any], **params: Any) -> list[Mapping[str, Any]]:
+    async def fetch(self, read: CompiledStatement[Any], **params: Any) -> list[Mapping[str, Any]]:
         rows: list[Mapping[str, Any]] = await self._run(self._driver.fetch, read, params)
         return rows
 
@@ -110,7 +130,7 @@ class Reader:
     async def _run(
         self,
         call: Callable[..., Awaitable[Any]],
-        read: CompiledRead[Any],
+        read: CompiledStatement[Any],
         params: Mapping[str, Any],
     ) -> Any:
         sql, arguments = read.arguments(params)
@@ -125,6 +145,39 @@ class Reader:
             self.broken = True
         reason = driver_failure_reason(error)
         return error if reason is None else DatabaseUnavailableError(reason)
+
+
+class Writer(Reader):
+    """Reads and writes on a session's connection, in its transaction. A constraint's violation is
+    the driver's `asyncpg.IntegrityConstraintViolationError` (`shared.db.integrity` maps it by
+    name). A connection that breaks is invalidated at once, so that the session's rollback skips
+    it and the pool never lends it again."""
+
+    def __init__(self, pooled: PoolProxiedConnection) -> None:
+        super().__init__(pooled.driver_connection)
+        self._pooled = pooled
+
+    def _failure(self, error: Exception) -> Exception:
+        failure = super()._failure(error)
+        if self.broken:
+            self._pooled.invalidate()
+        return failure
+
+    async def execute(self, statement: CompiledStatement[Any], **params: Any) -> None:
+        await self._run(self._driver.execute, statement, params)
+
+    async def executemany(
+        self, statement: CompiledStatement[Any], rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """The statement once per row, pipelined: one round trip however many rows."""
+        if not rows:
+            return
+        sql = statement.arguments(rows[0])[0]
+        arguments = [statement.arguments(row)[1] for row in rows]
+        try:
+            await self._driver.executemany(sql, arguments)
+        except Exception as error:
+            raise self._failure(error) from error
 
 
 @asynccontextmanager
@@ -175,8 +228,33 @@ async def _checkout() -> PoolProxiedConnection:
 
 async def session_reader(session: AsyncSession) -> Reader:
     """A reader on the session's own connection, inside its transaction: a write path reads back
-    what it has just written with the same compiled reads as the sessionless path. The driver
-    begins a session's transaction with its first statement, so use it after one."""
+    what it has just written with the same compiled reads as the sessionless path."""
+    return await session_writer(session)
+
+
+async def session_writer(session: AsyncSession) -> Writer:
+    """A writer on the session's own connection, inside its transaction, for a write path hot
+    enough that SQLAlchemy's own cost per statement shows (the checkout). One per transaction:
+    the checkout and the rules it calls each ask for it."""
+    transaction = session.sync_session.get_transaction()
+    kept: tuple[object, Writer] | None = session.info.get(_WRITER)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return kept[1]
+    writer = Writer(await _session_connection(session))
+    session.info[_WRITER] = (session.sync_session.get_transaction(), writer)
+    return writer
+
+
+async def _session_connection(session: AsyncSession) -> PoolProxiedConnection:
     connection = await session.connection()
-    pooled = await connection.get_raw_connection()
-    return Reader(pooled.driver_connection)
+    # Checked out by the line above: reaching it awaits nothing.
+    pooled = connection.sync_connection.connection if connection.sync_connection else None
+    if pooled is None:
+        pooled = await connection.get_raw_connection()
+    driver = pooled.driver_connection
+    if driver is not None and not driver.is_in_transaction():
+        # The driver begins the session's transaction with its first statement: a write sent
+        # before one would commit on its own, whatever the session does after. Every
+        # `shared.db.transaction` has sent one (its role and caller); a bare session may not have.
+        await connection.exec_driver_sql("SELECT 1")
+    return pooled

@@ -1,6 +1,6 @@
 """One engine per process, created on first use, with SQLAlchemy Core only.
 
-The engine is a Core `Engine` over the asyncpg dialect: sessionless reads (`shared.db.reads`) borrow
+The engine is a Core `Engine` over the asyncpg dialect: sessionless reads (`shared.db.compiled`) borrow
 its pooled connections without importing the ORM, which costs cold-start time (bench/RESULTS.md). The ORM's `AsyncEngine` and sessions wrap this same engine, and its pool, on first use
 (`shared.db.transaction`).
 

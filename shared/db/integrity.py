@@ -9,14 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+import asyncpg
 from sqlalchemy.exc import IntegrityError
 
 from shared.errors import AppError
 
 
-def violated_constraint(error: IntegrityError) -> str | None:
-    """The constraint (or unique index) name PostgreSQL reported, if any."""
-    cause = getattr(error.orig, "__cause__", None)
+def violated_constraint(
+    error: IntegrityError | asyncpg.IntegrityConstraintViolationError,
+) -> str | None:
+    """The constraint (or unique index) name PostgreSQL reported, if any: from the engine's
+    error, or from the driver's (`shared.db.compiled.Writer`)."""
+    cause = (
+        error
+        if isinstance(error, asyncpg.PostgresError)
+        else getattr(error.orig, "__cause__", None)
+    )
     name = getattr(cause, "constraint_name", None)
     return name if isinstance(name, str) else None
 
@@ -29,7 +37,7 @@ def constraint_errors(mapping: Mapping[str, type[AppError]]) -> Iterator[None]:
     """
     try:
         yield
-    except IntegrityError as error:
+    except (IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
         domain_error = mapping.get(violated_constraint(error) or "")
         if domain_error is None:
             raise

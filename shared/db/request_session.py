@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from shared.db import transaction
 else:
     # The ORM is imported by the first request that asks for a session, not at start-up: a
-    # function whose first requests read without one (`shared.db.reads`) never pays for it.
+    # function whose first requests read without one (`shared.db.compiled`) never pays for it.
     transaction = lazy_import("shared.db.transaction")
 
 

@@ -19,14 +19,15 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, Integer, RowMapping, Uuid, any_, bindparam, func, insert, select, text
+from sqlalchemy import Date, Integer, Uuid, any_, bindparam, func, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from shared.db.compiled import CompiledStatement, Reader, session_writer
 from shared.db.ids import new_id
-from shared.db.models import Order, OrderItem
 from shared.db.tables.books import books
+from shared.db.tables.orders import order_items, orders
 from shared.domain.availability import is_released
 from shared.domain.errors import OutOfStockError, UnavailableLine
 from shared.domain.money import CENTS
@@ -36,33 +37,62 @@ from shared.domain.outbox import record_events
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-_READ_BOOKS = select(
-    books.c.id,
-    books.c.title,
-    books.c.price,
-    books.c.stock,
-    books.c.release_date,
-    books.c.deleted_at,
-    # The transaction's time, which the orders' created_at and updated_at default to.
-    func.now().label("now"),
-).where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
+type Book = Mapping[str, Any]
+
+# Sent on the session's driver connection (`shared.db.compiled.Writer`): SQLAlchemy's execution
+# path cost a checkout a millisecond (bench/RESULTS.md, issue 28).
+_READ_BOOKS = CompiledStatement(
+    select(
+        books.c.id,
+        books.c.title,
+        books.c.price,
+        books.c.stock,
+        books.c.release_date,
+        books.c.deleted_at,
+        # The transaction's time, which the orders' created_at and updated_at default to.
+        func.now().label("now"),
+    ).where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
+)
+_INSERT_ORDER = CompiledStatement(
+    insert(orders).values(
+        {name: bindparam(name) for name in ("id", "user_id", "status", "total", "currency")}
+    )
+)
+_INSERT_LINE = CompiledStatement(
+    insert(order_items).values(
+        {
+            name: bindparam(name)
+            for name in (
+                "order_id",
+                "book_id",
+                "line_number",
+                "title",
+                "unit_price",
+                "quantity",
+                "line_total",
+            )
+        }
+    )
+)
 # The books locked in id order by the CTE, then each line's stock taken where the book is still in
 # the catalog, out, and holds the copies (READ COMMITTED re-checks this on the latest version).
 # NO KEY UPDATE, the lock the UPDATE itself takes: FOR UPDATE would wait on the KEY SHARE locks
 # that other checkouts' order lines take on the book (their foreign key), and they on ours.
-_TAKE_STOCK = text(
-    "WITH locked AS (SELECT id FROM books WHERE id = ANY(:book_ids) ORDER BY id "
-    "FOR NO KEY UPDATE) "
-    "UPDATE books SET stock = books.stock - wanted.quantity, updated_at = now() "
-    "FROM locked, unnest(:book_ids, :quantities) AS wanted(book_id, quantity) "
-    "WHERE books.id = locked.id AND books.id = wanted.book_id "
-    "AND books.stock >= wanted.quantity AND books.deleted_at IS NULL "
-    "AND coalesce(books.release_date, '-infinity'::date) <= :today "
-    "RETURNING books.id"
-).bindparams(
-    bindparam("book_ids", type_=ARRAY(Uuid())),
-    bindparam("quantities", type_=ARRAY(Integer())),
-    bindparam("today", type_=Date()),
+_TAKE_STOCK = CompiledStatement(
+    text(
+        "WITH locked AS (SELECT id FROM books WHERE id = ANY(:book_ids) ORDER BY id "
+        "FOR NO KEY UPDATE) "
+        "UPDATE books SET stock = books.stock - wanted.quantity, updated_at = now() "
+        "FROM locked, unnest(:book_ids, :quantities) AS wanted(book_id, quantity) "
+        "WHERE books.id = locked.id AND books.id = wanted.book_id "
+        "AND books.stock >= wanted.quantity AND books.deleted_at IS NULL "
+        "AND coalesce(books.release_date, '-infinity'::date) <= :today "
+        "RETURNING books.id"
+    ).bindparams(
+        bindparam("book_ids", type_=ARRAY(Uuid())),
+        bindparam("quantities", type_=ARRAY(Integer())),
+        bindparam("today", type_=Date()),
+    )
 )
 
 type BeforeStock = Callable[[Sequence[OrderSnapshot]], Awaitable[None]]
@@ -92,9 +122,9 @@ async def place_order(
 ) -> OrderSnapshot:
     """A new `pending` order of `lines` (one per book, in the order given): `place_orders` of one."""
 
-    async def keep(orders: Sequence[OrderSnapshot]) -> None:
+    async def keep(placed: Sequence[OrderSnapshot]) -> None:
         if before_stock is not None:
-            await before_stock(orders[0])
+            await before_stock(placed[0])
 
     (order,) = await place_orders(
         session,
@@ -134,16 +164,16 @@ async def place_orders(
             wanted[line.book_id] = wanted.get(line.book_id, 0) + line.quantity
     book_ids = sorted(wanted)
     totals = [LineRequest(book_id, wanted[book_id]) for book_id in book_ids]
-    shelf = await _read_books(session, book_ids)
+    writer = await session_writer(session)
+    shelf = await _read_books(writer, book_ids)
     _refuse_unservable(totals, shelf, today)
 
-    connection = await session.connection()
     placed_at = next(iter(shelf.values()))["now"]
-    orders = [
+    placed = [
         _snapshot(request, shelf, currency=currency, placed_at=placed_at) for request in requests
     ]
-    await connection.execute(
-        insert(Order),
+    await writer.executemany(
+        _INSERT_ORDER,
         [
             {
                 "id": order.id,
@@ -152,11 +182,11 @@ async def place_orders(
                 "total": order.total,
                 "currency": order.currency,
             }
-            for order in orders
+            for order in placed
         ],
     )
-    await connection.execute(
-        insert(OrderItem),
+    await writer.executemany(
+        _INSERT_LINE,
         [
             {
                 "order_id": order.id,
@@ -167,28 +197,30 @@ async def place_orders(
                 "quantity": line.quantity,
                 "line_total": line.line_total,
             }
-            for order in orders
+            for order in placed
             for number, line in enumerate(order.items, start=1)
         ],
     )
-    await record_events(session, [(ORDER_PLACED, order.event_detail()) for order in orders])
+    await record_events(session, [(ORDER_PLACED, order.event_detail()) for order in placed])
     if before_stock is not None:
-        await before_stock(orders)
+        await before_stock(placed)
 
-    taken = await connection.execute(
+    taken = await writer.fetch(
         _TAKE_STOCK,
-        {"book_ids": book_ids, "quantities": [wanted[i] for i in book_ids], "today": today},
+        book_ids=book_ids,
+        quantities=[wanted[i] for i in book_ids],
+        today=today,
     )
-    if len(taken.all()) != len(book_ids):
+    if len(taken) != len(book_ids):
         # Another checkout took the last copies (or the book left the catalog) since the read.
-        _refuse_unservable(totals, await _read_books(session, book_ids), today)
+        _refuse_unservable(totals, await _read_books(writer, book_ids), today)
         raise RuntimeError("stock was not taken, yet every line can be served")
-    return orders
+    return placed
 
 
 def _snapshot(
     request: OrderRequest,
-    shelf: Mapping[uuid.UUID, RowMapping],
+    shelf: Mapping[uuid.UUID, Book],
     *,
     currency: str,
     placed_at: datetime,
@@ -206,16 +238,13 @@ def _snapshot(
     )
 
 
-async def _read_books(
-    session: AsyncSession, book_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, RowMapping]:
-    connection = await session.connection()
-    rows = await connection.execute(_READ_BOOKS, {"book_ids": list(book_ids)})
-    return {row["id"]: row for row in rows.mappings()}
+async def _read_books(reader: Reader, book_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Book]:
+    rows = await reader.fetch(_READ_BOOKS, book_ids=list(book_ids))
+    return {row["id"]: row for row in rows}
 
 
 def _refuse_unservable(
-    lines: Sequence[LineRequest], shelf: Mapping[uuid.UUID, RowMapping], today: date
+    lines: Sequence[LineRequest], shelf: Mapping[uuid.UUID, Book], today: date
 ) -> None:
     unavailable = [
         problem
@@ -226,7 +255,7 @@ def _refuse_unservable(
         raise OutOfStockError(unavailable)
 
 
-def _unavailable(line: LineRequest, book: RowMapping | None, today: date) -> UnavailableLine | None:
+def _unavailable(line: LineRequest, book: Book | None, today: date) -> UnavailableLine | None:
     if book is None or book["deleted_at"] is not None:
         return UnavailableLine(line.book_id, "not_in_catalog", line.quantity, 0)
     if not is_released(book["release_date"], today):
@@ -236,7 +265,7 @@ def _unavailable(line: LineRequest, book: RowMapping | None, today: date) -> Una
     return None
 
 
-def _copy_line(line: LineRequest, book: RowMapping) -> OrderLine:
+def _copy_line(line: LineRequest, book: Book) -> OrderLine:
     unit_price: Decimal = book["price"]
     return OrderLine(
         book_id=line.book_id,

@@ -16,8 +16,9 @@ from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 
+from shared.db.compiled import CompiledStatement, json_text, session_writer
 from shared.db.ids import new_id
 from shared.db.tables.outbox import outbox_events
 from shared.db.transaction import after_commit
@@ -33,6 +34,14 @@ EVENT_ID = "event_id"
 MAX_EVENT_TYPE_LENGTH = 64  # the column's width
 
 _RECORDED = "bookstore.outbox_recorded"
+# Without RETURNING: a customer's transaction may add events but read none (row-level security
+# does not cover the outbox, so its role has no SELECT on it). On the driver, as the checkout's
+# other writes (`shared.domain.checkout`).
+_INSERT_EVENT = CompiledStatement(
+    insert(outbox_events).values(
+        id=bindparam("id"), type=bindparam("type"), payload=bindparam("payload")
+    )
+)
 
 
 async def record_event(
@@ -67,10 +76,9 @@ async def record_events(
         event_id = new_id()
         payload = _json_object(detail, "detail")
         payload[EVENT_ID] = str(event_id)
-        rows.append({"id": event_id, "type": event_type, "payload": payload})
-    # Core, without RETURNING: a customer's transaction may add events but read none (row-level
-    # security does not cover the outbox, so its role has no SELECT on it).
-    await session.execute(insert(outbox_events), rows)
+        rows.append({"id": event_id, "type": event_type, "payload": json_text(payload)})
+    writer = await session_writer(session)
+    await writer.executemany(_INSERT_EVENT, rows)
     ids = [row["id"] for row in rows]
     _recorded_in(session).extend(ids)
     return ids

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import event
-
+from bookstore.statements_sent import statements_sent
 from shared.db.engine import get_engine
 from tests.orders.helpers import Shop, checkout
 from tests.support.accounts import Account
@@ -172,16 +170,8 @@ def test_the_books_are_locked_by_the_last_statement_of_a_checkout_before_its_com
 ) -> None:
     # A hot book's checkouts queue behind that lock: it is held for this statement and COMMIT.
     shop.fill_cart(customer, {shop.book(stock=3): 1, shop.book(stock=3): 2})
-    sent: list[str] = []
-
-    def record(*args: Any) -> None:
-        sent.append(args[2])
-
-    event.listen(get_engine(), "before_cursor_execute", record)
-    try:
+    with statements_sent(get_engine()) as sent:
         response = checkout(client, customer, key="one")
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", record)
 
     assert response.status_code == 201, response.body
     locking = [i for i, sql in enumerate(sent) if locks_books(sql)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Integer, bindparam, select
 
-from shared.db.reads import CompiledRead
+from shared.db.compiled import CompiledStatement
 from shared.db.tables.books import books
 
-READ = CompiledRead(
+READ = CompiledStatement(
     select(books.c.id)
     .where(books.c.stock >= bindparam("least", 1, type_=Integer()))
     .limit(bindparam("limit", type_=Integer())),

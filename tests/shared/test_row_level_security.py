@@ -19,7 +19,7 @@ import functions.orders.reads as order_reads
 from functions.cart.app import handler as cart_handler
 from functions.orders.app import handler as orders_handler
 from shared.db.access import ACCOUNTS, OPERATIONS, Access, DbRole, as_caller
-from shared.db.reads import CompiledRead, reading
+from shared.db.compiled import CompiledStatement, reading
 from shared.db.tables.books import books
 from shared.db.tables.cart import cart_items
 from shared.db.transaction import transaction
@@ -93,7 +93,7 @@ def test_a_cart_read_without_its_user_filter_still_returns_only_the_callers_line
     ann, bob = make_account(database_url), make_account(database_url)
     fill_cart(database_url, ann, lines=2)
     fill_cart(database_url, bob, lines=3)
-    every_line = CompiledRead(
+    every_line = CompiledStatement(
         select(
             cart_items.c.book_id,
             books.c.title,
@@ -185,7 +185,7 @@ def test_a_sessionless_read_runs_as_the_application_role_with_its_caller(
     database_url: str,
 ) -> None:
     user_id = uuid.uuid4()
-    who = CompiledRead(
+    who = CompiledStatement(
         text(
             "SELECT current_user AS role, current_setting('app.user_id') AS caller, "
             "current_setting('transaction_read_only') AS read_only"
