@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Uuid, any_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Uuid, any_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from functions.orders.idempotency import RememberedKey
-from shared.db.compiled import CompiledStatement, Reader, Writer, json_text
+from shared.db.compiled import CompiledStatement, Reader, Writer, inserting, json_text
 from shared.db.tables.books import books
 from shared.db.tables.cart import cart_items
 from shared.db.tables.orders import OrderStatus, idempotency_keys, order_items, orders
@@ -49,18 +49,14 @@ _THE_KEY = (
 _FIND_KEY = CompiledStatement(select(idempotency_keys).where(*_THE_KEY))
 _FORGET_KEY = CompiledStatement(delete(idempotency_keys).where(*_THE_KEY))
 _REMEMBER_KEY = CompiledStatement(
-    insert(idempotency_keys).values(
-        {
-            name: bindparam(name)
-            for name in (
-                "user_id",
-                "key",
-                "fingerprint",
-                "order_id",
-                "response_status",
-                "response_body",
-            )
-        }
+    inserting(
+        idempotency_keys,
+        "user_id",
+        "key",
+        "fingerprint",
+        "order_id",
+        "response_status",
+        "response_body",
     )
 )
 _RETURN_STOCK = (

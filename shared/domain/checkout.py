@@ -21,10 +21,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, Integer, Uuid, any_, bindparam, func, insert, select, text
+from sqlalchemy import Date, Integer, Uuid, any_, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from shared.db.compiled import CompiledStatement, Reader, session_writer
+from shared.db.compiled import CompiledStatement, Reader, inserting, session_writer
 from shared.db.ids import new_id
 from shared.db.tables.books import books
 from shared.db.tables.orders import order_items, orders
@@ -53,25 +53,17 @@ _READ_BOOKS = CompiledStatement(
         func.now().label("now"),
     ).where(books.c.id == any_(bindparam("book_ids", type_=ARRAY(Uuid()))))
 )
-_INSERT_ORDER = CompiledStatement(
-    insert(orders).values(
-        {name: bindparam(name) for name in ("id", "user_id", "status", "total", "currency")}
-    )
-)
+_INSERT_ORDER = CompiledStatement(inserting(orders, "id", "user_id", "status", "total", "currency"))
 _INSERT_LINE = CompiledStatement(
-    insert(order_items).values(
-        {
-            name: bindparam(name)
-            for name in (
-                "order_id",
-                "book_id",
-                "line_number",
-                "title",
-                "unit_price",
-                "quantity",
-                "line_total",
-            )
-        }
+    inserting(
+        order_items,
+        "order_id",
+        "book_id",
+        "line_number",
+        "title",
+        "unit_price",
+        "quantity",
+        "line_total",
     )
 )
 # The books locked in id order by the CTE, then each line's stock taken where the book is still in

@@ -16,9 +16,7 @@ from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert
-
-from shared.db.compiled import CompiledStatement, json_text, session_writer
+from shared.db.compiled import CompiledStatement, inserting, json_text, session_writer
 from shared.db.ids import new_id
 from shared.db.tables.outbox import outbox_events
 from shared.db.transaction import after_commit
@@ -37,11 +35,7 @@ _RECORDED = "bookstore.outbox_recorded"
 # Without RETURNING: a customer's transaction may add events but read none (row-level security
 # does not cover the outbox, so its role has no SELECT on it). On the driver, as the checkout's
 # other writes (`shared.domain.checkout`).
-_INSERT_EVENT = CompiledStatement(
-    insert(outbox_events).values(
-        id=bindparam("id"), type=bindparam("type"), payload=bindparam("payload")
-    )
-)
+_INSERT_EVENT = CompiledStatement(inserting(outbox_events, "id", "type", "payload"))
 
 
 async def record_event(
