@@ -67,13 +67,14 @@ def inserting(table: Table, *columns: str) -> Insert:
 
 
 class CompiledStatement[Statement: ClauseElement]:
-    """A Core select (or text) compiled once (on first use, by the engine's dialect). Its
-    `bindparam`s are passed by name per call; the values the statement was written with are kept.
-    A `bindparam` written without a value must be passed (KeyError otherwise): left out, it would
-    bind NULL, and a misspelt name would read nothing rather than fail.
+    """A Core statement (a select, an insert, text...) compiled once (on first use, by the
+    engine's dialect). Its `bindparam`s are passed by name per call; the values the statement
+    was written with are kept. A `bindparam` written without a value must be passed (KeyError
+    otherwise): left out, it would bind NULL, and a misspelt name would read nothing rather than
+    fail.
 
-    A read made at import is also compiled before a SnapStart snapshot; one made per query shape
-    (`precompile=False`) is compiled when first run."""
+    A statement made at import is also compiled before a SnapStart snapshot; one made per query
+    shape (`precompile=False`) is compiled when first run."""
 
     def __init__(self, statement: Statement, *, precompile: bool = True) -> None:
         self.statement = statement
@@ -97,7 +98,7 @@ class CompiledStatement[Statement: ClauseElement]:
         sql, names, written, required = self.compiled()
         if not required.issubset(params):
             missing = ", ".join(sorted(required.difference(params)))
-            raise KeyError(f"this read needs {missing}: {sql[:80]}")
+            raise KeyError(f"this statement needs {missing}: {sql[:80]}")
         return sql, [params.get(name, written.get(name)) for name in names]
 
 
@@ -254,10 +255,7 @@ async def session_writer(session: AsyncSession) -> Writer:
 
 async def _session_connection(session: AsyncSession) -> PoolProxiedConnection:
     connection = await session.connection()
-    # Checked out by the line above: reaching it awaits nothing.
-    pooled = connection.sync_connection.connection if connection.sync_connection else None
-    if pooled is None:
-        pooled = await connection.get_raw_connection()
+    pooled = await connection.get_raw_connection()
     driver = pooled.driver_connection
     if driver is not None and not driver.is_in_transaction():
         # The driver begins the session's transaction with its first statement: a write sent
