@@ -85,7 +85,9 @@ async def test_a_lost_connection_is_unavailable_and_the_session_still_rolls_back
 ) -> None:
     writer = await session_writer(db_session)
     pooled = await (await db_session.connection()).get_raw_connection()
-    pooled.driver_connection.terminate()  # the socket closed under it, as a network drop does
+    driver = pooled.driver_connection
+    assert driver is not None
+    driver.terminate()  # the socket closed under it, as a network drop does
 
     with pytest.raises(DatabaseUnavailableError):
         await writer.execute(ADD_EVENT, id=new_id())
