@@ -22,7 +22,7 @@ SQLAlchemy's dialect gives each connection).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -80,7 +80,7 @@ class CompiledStatement[Statement: ClauseElement]:
         self.statement = statement
         self._compiled: _Compiled | None = None
         if precompile:
-            defer("read", caller_name(), self.compiled, lambda: self._compiled is not None)
+            defer("statement", caller_name(), self.compiled, lambda: self._compiled is not None)
 
     def compiled(self) -> _Compiled:
         """The SQL, its parameters' names in order, the values it was written with, and the
@@ -116,34 +116,25 @@ class Reader:
     async def fetchrow(
         self, read: CompiledStatement[Any], **params: Any
     ) -> Mapping[str, Any] | None:
-        row: Mapping[str, Any] | None = await self._run(self._driver.fetchrow, read, params)
+        sql, arguments = read.arguments(params)
+        row: Mapping[str, Any] | None = await self._sent(self._driver.fetchrow(sql, *arguments))
         return row
 
     async def fetch(self, read: CompiledStatement[Any], **params: Any) -> list[Mapping[str, Any]]:
-        rows: list[Mapping[str, Any]] = await self._run(self._driver.fetch, read, params)
+        sql, arguments = read.arguments(params)
+        rows: list[Mapping[str, Any]] = await self._sent(self._driver.fetch(sql, *arguments))
         return rows
 
     async def begin(self, access: Access) -> None:
-        await self._command(access.begin_statement())
+        await self._sent(self._driver.execute(access.begin_statement()))
 
     async def end(self, command: str) -> None:
-        await self._command(command)
+        await self._sent(self._driver.execute(command))
 
-    async def _command(self, sql: str) -> None:
+    async def _sent[Result](self, call: Awaitable[Result]) -> Result:
+        """The driver's answer, or its failure as the engine would classify it."""
         try:
-            await self._driver.execute(sql)
-        except Exception as error:
-            raise self._failure(error) from error
-
-    async def _run(
-        self,
-        call: Callable[..., Awaitable[Any]],
-        read: CompiledStatement[Any],
-        params: Mapping[str, Any],
-    ) -> Any:
-        sql, arguments = read.arguments(params)
-        try:
-            return await call(sql, *arguments)
+            return await call
         except Exception as error:
             raise self._failure(error) from error
 
@@ -172,7 +163,8 @@ class Writer(Reader):
         return failure
 
     async def execute(self, statement: CompiledStatement[Any], **params: Any) -> None:
-        await self._run(self._driver.execute, statement, params)
+        sql, arguments = statement.arguments(params)
+        await self._sent(self._driver.execute(sql, *arguments))
 
     async def executemany(
         self, statement: CompiledStatement[Any], rows: Sequence[Mapping[str, Any]]
@@ -182,10 +174,7 @@ class Writer(Reader):
             return
         sql = statement.arguments(rows[0])[0]
         arguments = [statement.arguments(row)[1] for row in rows]
-        try:
-            await self._driver.executemany(sql, arguments)
-        except Exception as error:
-            raise self._failure(error) from error
+        await self._sent(self._driver.executemany(sql, arguments))
 
 
 @asynccontextmanager

@@ -63,10 +63,7 @@ async def transaction(access: Access) -> AsyncIterator[AsyncSession]:
     async with get_sessionmaker()() as session:
         await session.begin()
         try:
-            # On the session's connection: Core's path, not the ORM's, for a statement that maps
-            # nothing.
-            connection = await session.connection()
-            await connection.execute(_ASSUME, access.settings())
+            await session.execute(_ASSUME, access.settings())
             yield session
         except AppError:
             if session.info.pop(_COMMIT_ON_ERROR, False):

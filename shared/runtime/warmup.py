@@ -2,10 +2,10 @@
 done at once before a SnapStart snapshot (`shared.runtime.snapstart`) and a restored environment
 starts with nothing left to do.
 
-Each entry is a kind ("module", "read", "page"), a name, a step that does the work, and a check
-that says whether it is done (by first use, or by the step):
+Each entry is a kind ("module", "statement", "page"), a name, a step that does the work, and a
+check that says whether it is done (by first use, or by the step):
 
-    defer("read", sql_text, read.compiled, read.is_compiled)
+    defer("page", item.__name__, lambda: self._adapter, lambda: self.built)  # shared.http.row_pages
 """
 
 from __future__ import annotations
